@@ -1,0 +1,35 @@
+using System;
+
+namespace VfioPm.Annotations;
+
+/// <summary>
+/// The method takes one runtime-PM usage reference on a device that the caller must put on every path (VPM0001).
+/// </summary>
+/// <remarks>
+/// <para>Unconditional (default): the reference is held whatever the result, like <c>pm_runtime_get_sync</c>
+/// ("the usage counter remains incremented in all cases, even if it returns an error code"), <c>pm_runtime_get</c>
+/// and <c>pm_runtime_get_noresume</c>.</para>
+/// <para>Conditional (<see cref="OnSuccess"/>): held only when the result satisfies <see cref="SuccessWhen"/>, like
+/// <c>pm_runtime_resume_and_get</c> (0) or <c>pm_runtime_get_if_active</c> (1). The analyzer tracks the result into
+/// the branches that test it.</para>
+/// <para>A method that keeps a reference past its return (vfio's <c>enable</c>) declares it; its body is checked
+/// against the declaration (VPM0011).</para>
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, Inherited = true, AllowMultiple = false)]
+public sealed class AcquiresPmReferenceAttribute : Attribute
+{
+    /// <summary>Declares an acquire on the receiver's device.</summary>
+    public AcquiresPmReferenceAttribute() { }
+
+    /// <summary>Declares an acquire on the device named by <paramref name="device"/> (a member or parameter name).</summary>
+    public AcquiresPmReferenceAttribute(string device) => Device = device;
+
+    /// <summary>The device expression relative to the receiver; <see langword="null"/> means the receiver itself.</summary>
+    public string? Device { get; }
+
+    /// <summary>True when the reference is held only on success (see <see cref="SuccessWhen"/>).</summary>
+    public bool OnSuccess { get; set; }
+
+    /// <summary>Which results mean success when <see cref="OnSuccess"/> is set.</summary>
+    public PmReferenceSuccess SuccessWhen { get; set; } = PmReferenceSuccess.Zero;
+}

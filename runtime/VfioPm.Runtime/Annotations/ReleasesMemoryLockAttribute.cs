@@ -1,0 +1,14 @@
+using System;
+
+namespace VfioPm.Annotations;
+
+/// <summary>
+/// The method is entered with <c>memory_lock</c> held and returns with it released (Clang's <c>RELEASE</c>),
+/// for example <c>up_write</c> or a helper that ends a critical section its caller started.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = true)]
+public sealed class ReleasesMemoryLockAttribute : Attribute
+{
+    /// <summary>The lock expression relative to the receiver; <see langword="null"/> means <c>MemoryLock</c> of the receiver.</summary>
+    public string? Lock { get; set; }
+}
