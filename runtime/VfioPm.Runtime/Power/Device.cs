@@ -80,6 +80,14 @@ public class Device
         }
     }
 
+    internal void RemoveChild(Device child)
+    {
+        lock (_topologyGate)
+        {
+            _children = _children.Remove(child);
+        }
+    }
+
     internal void AddLink(DeviceLink link, bool asConsumer)
     {
         lock (_topologyGate)

@@ -1,0 +1,74 @@
+using System.Threading;
+
+namespace VfioPm.Runtime.Pci;
+
+// Driver binding as the PCI core and driver core do it: probe under a runtime-PM reference.
+public partial class PciDevice
+{
+    private PciDriver? _boundDriver;
+    private int _added;
+
+    /// <summary>The bound driver, or <see langword="null"/>.</summary>
+    public PciDriver? BoundDriver => Volatile.Read(ref _boundDriver);
+
+    /// <summary>The function has been added to the bus (<c>pci_bus_add_device</c> done); until then runtime suspend is refused.</summary>
+    public bool IsAdded => Volatile.Read(ref _added) != 0;
+
+    /// <summary>Adds the function to the bus: runtime-PM defaults (forbidden, active, enabled) and <see cref="IsAdded"/>.</summary>
+    // models pci_pm_init() + pci_bus_add_device() (the runtime-PM parts)
+    public void AddToBus()
+    {
+        if (Interlocked.Exchange(ref _added, 1) != 0)
+        {
+            return;
+        }
+
+        InitRuntimePm();
+    }
+
+    /// <summary>Binds <paramref name="driver"/>: resume and hold a reference across probe; drop it if probe fails; then an idle request.</summary>
+    /// <returns>The probe result; <c>-EBUSY</c> if a driver is already bound.</returns>
+    /// <remarks>May sleep.</remarks>
+    // models local_pci_probe() inside really_probe()
+    public int Bind(PciDriver driver)
+    {
+        if (Interlocked.CompareExchange(ref _boundDriver, driver, null) is not null)
+        {
+            return -Errno.EBUSY;
+        }
+
+        Power.GetSync();
+        Driver ??= driver.PmOps;
+        var rc = driver.Probe(this);
+        if (rc < 0)
+        {
+            Driver = null;
+            Volatile.Write(ref _boundDriver, null);
+            Power.PutSync();
+            return rc;
+        }
+
+        Power.RequestIdle();
+        return rc;
+    }
+
+    /// <summary>Unbinds the driver: its remove runs with the device resumed, then the probe reference is dropped.</summary>
+    /// <remarks>May sleep.</remarks>
+    // models pci_device_remove()
+    public void Unbind()
+    {
+        var driver = Volatile.Read(ref _boundDriver);
+        if (driver is null)
+        {
+            return;
+        }
+
+        Power.GetSync();
+        driver.Remove(this);
+        Power.PutNoIdle();
+        Driver = null;
+        Volatile.Write(ref _boundDriver, null);
+        // Undo the runtime PM settings of local_pci_probe().
+        Power.PutSync();
+    }
+}

@@ -1,0 +1,181 @@
+using VfioPm.Runtime.Power;
+
+namespace VfioPm.Runtime.Pci;
+
+// Power-state changes of a function (drivers/pci/pci.c): pci_set_power_state, its D0 path, target-state choice
+// and pci_finish_runtime_suspend.
+public partial class PciDevice
+{
+    /// <summary>
+    /// Moves the function to <paramref name="state"/>. D3cold goes to D3hot natively, then asks the platform to cut
+    /// power; if it cannot, the function stays in D3hot and the call still succeeds. A powered-off bridge takes its
+    /// whole subordinate hierarchy to D3cold.
+    /// </summary>
+    /// <returns>0; <c>-EINVAL</c> for Unknown or for a transition to a shallower non-D0 state; <c>-EIO</c> for D1..D3hot without a PM capability or a failed power-up.</returns>
+    /// <remarks>Takes the function's hardware lock; may call the platform. Does not touch runtime-PM state.</remarks>
+    // models pci_set_power_state()
+    public int SetPowerState(PciPowerState state)
+    {
+        if (state == PciPowerState.Unknown)
+        {
+            return -Errno.EINVAL;
+        }
+
+        if (state == PciPowerState.D0)
+        {
+            return SetFullPowerState();
+        }
+
+        if (PmCap == 0 && state != PciPowerState.D3cold)
+        {
+            return -Errno.EIO;
+        }
+
+        lock (_hw)
+        {
+            if (_currentState == state)
+            {
+                return 0;
+            }
+
+            // From a low-power state only deeper is allowed; shallower states go through D0.
+            if (_currentState != PciPowerState.D0 && state < _currentState)
+            {
+                return -Errno.EINVAL;
+            }
+
+            if (_currentState != PciPowerState.D3cold && PmCap != 0)
+            {
+                var native = state == PciPowerState.D3cold ? PciPowerState.D3hot : state;
+                var pmcsr = Config.Read16(PmCap + PciRegs.PmCtrl);
+                Config.Write16(PmCap + PciRegs.PmCtrl, (ushort)((pmcsr & ~PciRegs.PmCtrlStateMask) | (int)native));
+                _currentState = native;
+            }
+        }
+
+        if (state == PciPowerState.D3cold && Platform is { } platform && platform.CanPowerOff(this) && platform.PowerOff(this) == 0)
+        {
+            lock (_hw)
+            {
+                _currentState = PciPowerState.D3cold;
+            }
+
+            if (IsBridge)
+            {
+                MarkSubordinatesD3Cold();
+            }
+        }
+
+        return 0;
+    }
+
+    // models pci_set_full_power_state(): power up (platform _ON from D3cold), PMCSR to D0; a NoSoftRst- function
+    // coming out of D3hot, and any function coming out of D3cold, is back at its power-on defaults.
+    private int SetFullPowerState()
+    {
+        PciPowerState from;
+        lock (_hw)
+        {
+            from = _currentState;
+        }
+
+        if (from == PciPowerState.D0)
+        {
+            return 0;
+        }
+
+        if (from == PciPowerState.D3cold && Platform is { } platform && platform.PowerOn(this) != 0)
+        {
+            return -Errno.EIO;
+        }
+
+        lock (_hw)
+        {
+            var noSoftReset = PmCap != 0 && (Config.Read16(PmCap + PciRegs.PmCtrl) & PciRegs.PmCtrlNoSoftReset) != 0;
+            if (from == PciPowerState.D3cold || from == PciPowerState.Unknown || (from == PciPowerState.D3hot && !noSoftReset))
+            {
+                LoseInternalState();
+            }
+            else if (PmCap != 0)
+            {
+                var pmcsr = Config.Read16(PmCap + PciRegs.PmCtrl);
+                Config.Write16(PmCap + PciRegs.PmCtrl, (ushort)(pmcsr & ~PciRegs.PmCtrlStateMask));
+            }
+
+            _currentState = PciPowerState.D0;
+        }
+
+        return 0;
+    }
+
+    // pci_bus_set_current_state(subordinate, D3cold): power removal reaches everything below the bridge.
+    private void MarkSubordinatesD3Cold()
+    {
+        foreach (var child in Children)
+        {
+            if (child is PciDevice pci)
+            {
+                lock (pci._hw)
+                {
+                    pci._currentState = PciPowerState.D3cold;
+                }
+
+                if (pci.IsBridge)
+                {
+                    pci.MarkSubordinatesD3Cold();
+                }
+            }
+        }
+    }
+
+    /// <summary>The state runtime suspend should reach: D3cold where the platform can power the slot off and D3cold is allowed, else D3hot; D0 without a PM capability.</summary>
+    // models pci_target_state() (wake-up driven choices are not modelled)
+    public PciPowerState TargetState()
+    {
+        if (PmCap == 0)
+        {
+            return PciPowerState.D0;
+        }
+
+        if (CurrentState == PciPowerState.D3cold)
+        {
+            return PciPowerState.D3cold;
+        }
+
+        if (Platform is { } platform && platform.CanPowerOff(this))
+        {
+            return D3ColdAllowed ? PciPowerState.D3cold : PciPowerState.D3hot;
+        }
+
+        return PciPowerState.D3hot;
+    }
+
+    // models pci_finish_runtime_suspend(): go to the target state; its error is the caller's to ignore.
+    internal int FinishRuntimeSuspend() => SetPowerState(TargetState());
+
+    // models pci_pm_default_resume_early(): power up and restore the saved config.
+    internal void DefaultResumeEarly()
+    {
+        SetPowerState(PciPowerState.D0);
+        RestoreState();
+    }
+
+    // models pci_pm_bridge_power_up_actions(): a bridge powered back from D3cold may have powered its whole
+    // hierarchy into D0-uninitialized; ask every function below to resume so it can settle and suspend again.
+    internal void BridgePowerUpActions()
+    {
+        foreach (var child in Children)
+        {
+            child.Power.RequestResume();
+        }
+    }
+
+    // Drops any saved state without restoring it (state_saved = false at the start of a runtime suspend).
+    internal void ForgetSavedState()
+    {
+        lock (_hw)
+        {
+            _savedState = null;
+        }
+    }
+}
