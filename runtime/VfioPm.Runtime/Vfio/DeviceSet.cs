@@ -1,0 +1,200 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using VfioPm.Runtime.Pci;
+
+namespace VfioPm.Runtime.Vfio;
+
+/// <summary>
+/// A reset group (<c>struct vfio_device_set</c>): the vfio devices a bus reset would hit together. Its lock
+/// (<c>dev_set-&gt;lock</c>) is held across open, close and hot reset; lock order: device-set lock → <c>memory_lock</c>.
+/// </summary>
+public sealed class DeviceSet
+{
+    private static readonly ConditionalWeakTable<object, DeviceSet> Sets = new();
+    private readonly List<VfioPciCoreDevice> _devices = new();
+
+    private DeviceSet(object key) => Key = key;
+
+    /// <summary>What the set is keyed by: the upstream bridge (bus reset scope), or the function itself on the root bus.</summary>
+    public object Key { get; }
+
+    /// <summary>The members, in registration order.</summary>
+    public IReadOnlyList<VfioPciCoreDevice> Devices
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _devices.ToArray();
+            }
+        }
+    }
+
+    /// <summary><c>dev_set-&gt;lock</c>.</summary>
+    internal object Gate { get; } = new();
+
+    // models vfio_assign_device_set(): root-bus devices get their own set, others share their bus's.
+    internal static DeviceSet Join(VfioPciCoreDevice vdev)
+    {
+        object key = (object?)vdev.Pdev.Upstream ?? vdev.Pdev;
+        var set = Sets.GetValue(key, static k => new DeviceSet(k));
+        lock (set.Gate)
+        {
+            set._devices.Add(vdev);
+        }
+
+        return set;
+    }
+
+    internal void Leave(VfioPciCoreDevice vdev)
+    {
+        lock (Gate)
+        {
+            _devices.Remove(vdev);
+        }
+    }
+
+    // models vfio_device_set_open_count(). Caller holds Gate.
+    internal int OpenCount => _devices.Sum(d => d.OpenCount);
+
+    /// <summary>Resumes every member and takes a reference on each; on the first failure puts back exactly the ones taken, in reverse.</summary>
+    /// <returns>0, or the failing device's raw error.</returns>
+    /// <remarks>Caller holds the device-set lock; may sleep.</remarks>
+    // models vfio_pci_dev_set_pm_runtime_get()
+    internal int PmRuntimeGet()
+    {
+        for (var i = 0; i < _devices.Count; i++)
+        {
+            var ret = _devices[i].Pdev.Power.ResumeAndGet();
+            if (ret < 0)
+            {
+                for (var j = i - 1; j >= 0; j--)
+                {
+                    _devices[j].Pdev.Power.Put();
+                }
+
+                return ret;
+            }
+        }
+
+        return 0;
+    }
+
+    // Drops the references PmRuntimeGet took. Caller holds Gate.
+    internal void PmRuntimePut()
+    {
+        foreach (var d in _devices)
+        {
+            d.Pdev.Power.Put();
+        }
+    }
+
+    /// <summary>The bridge whose bus reset hits only members of this set, or <see langword="null"/> if none does.</summary>
+    // models vfio_pci_dev_set_resettable()
+    internal PciDevice? FindResettable()
+    {
+        if (Key is not PciDevice bridge || !bridge.IsBridge)
+        {
+            return null;
+        }
+
+        foreach (var child in bridge.Children)
+        {
+            if (child is PciDevice pci && !_devices.Any(d => ReferenceEquals(d.Pdev, pci)))
+            {
+                return null;
+            }
+        }
+
+        return bridge;
+    }
+
+    /// <summary>Resets the bus when the last member closes and one of them is dirty; always takes PM references first (2026+).</summary>
+    /// <remarks>Caller holds the device-set lock; may sleep.</remarks>
+    // models vfio_pci_dev_set_try_reset()
+    internal void TryReset()
+    {
+        // The closing device still counts as open.
+        if (OpenCount > 1 || !_devices.Any(d => d.NeedsReset))
+        {
+            return;
+        }
+
+        var bridge = FindResettable();
+        if (bridge is null)
+        {
+            return;
+        }
+
+        if (PmRuntimeGet() != 0)
+        {
+            return;
+        }
+
+        var resetDone = bridge.ResetSecondaryBus() == 0;
+        foreach (var d in _devices)
+        {
+            if (resetDone)
+            {
+                d.NeedsReset = false;
+            }
+
+            d.Pdev.Power.Put();
+        }
+    }
+
+    /// <summary>Hot reset of the whole set, from an ioctl on one of its devices.</summary>
+    /// <returns>0; <c>-EINVAL</c> if no bus reset covers only this set; <c>-EBUSY</c> if a member's <c>memory_lock</c> is contended; a resume error raw.</returns>
+    /// <remarks>Takes the device-set lock; may sleep. Every member gets a PM reference first and a put on every path after.</remarks>
+    // models vfio_pci_dev_set_hot_reset() (6.10+ trylock-then-zap form; group ownership is not modelled)
+    internal int HotReset()
+    {
+        lock (Gate)
+        {
+            var bridge = FindResettable();
+            if (bridge is null)
+            {
+                return -Errno.EINVAL;
+            }
+
+            var ret = PmRuntimeGet();
+            if (ret != 0)
+            {
+                return ret;
+            }
+
+            var locked = new List<VfioPciCoreDevice>();
+            try
+            {
+                foreach (var d in _devices)
+                {
+                    if (!d.MemoryLock.DownWriteTrylock())
+                    {
+                        return -Errno.EBUSY;
+                    }
+
+                    locked.Add(d);
+                    d.ZapMmaps();
+                }
+
+                foreach (var d in _devices)
+                {
+                    d.SetPowerStateLocked(PciPowerState.D0);
+                }
+
+                ret = bridge.ResetSecondaryBus();
+                return ret;
+            }
+            finally
+            {
+                for (var i = locked.Count - 1; i >= 0; i--)
+                {
+                    locked[i].MemoryLock.UpWrite();
+                }
+
+                PmRuntimePut();
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System;
+using System.Threading;
+using VfioPm.Annotations;
+using VfioPm.Runtime.Pci;
+using VfioPm.Runtime.Power;
+
+namespace VfioPm.Runtime.Vfio;
+
+// The user's low-power features (LOW_POWER_ENTRY / ENTRY_WITH_WAKEUP / EXIT) and the runtime-PM callbacks that
+// complete them.
+public sealed partial class VfioPciCoreDevice
+{
+    // models vfio_pci_core_ioctl_feature(): the features vfio-pci itself owns; anything else is -ENOTTY.
+    // Runs inside the ioctl wrapper (the device is active and holds the ioctl reference).
+    internal int DeviceFeature(uint flags, Span<byte> payload, long payloadSize, FileDescriptorTable fds)
+    {
+        switch ((ushort)(flags & VfioUapi.VFIO_DEVICE_FEATURE_MASK))
+        {
+            case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
+                return FeatureLowPowerEntry(flags, payloadSize);
+            case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
+                return FeatureLowPowerEntryWithWakeup(flags, payload, payloadSize, fds);
+            case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
+                return FeatureLowPowerExit(flags, payloadSize);
+            case VfioUapi.VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
+                return FeatureVfToken(flags, payloadSize);
+            default:
+                return -Errno.ENOTTY;
+        }
+    }
+
+    // models vfio_pci_core_pm_entry(): SET only, no payload.
+    private int FeatureLowPowerEntry(uint flags, long payloadSize)
+    {
+        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, 0);
+        return ret != 1 ? ret : RuntimePmEntry(null);
+    }
+
+    // models vfio_pci_core_pm_entry_with_wakeup(): SET only, an 8-byte payload naming an eventfd (reserved is not checked).
+    private int FeatureLowPowerEntryWithWakeup(uint flags, ReadOnlySpan<byte> payload, long payloadSize, FileDescriptorTable fds)
+    {
+        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, VfioDeviceLowPowerEntryWithWakeup.Size);
+        if (ret != 1)
+        {
+            return ret;
+        }
+
+        if (!VfioDeviceLowPowerEntryWithWakeup.TryRead(payload, out var entry))
+        {
+            return -Errno.EFAULT;
+        }
+
+        if (entry.WakeupEventfd < 0)
+        {
+            return -Errno.EINVAL;
+        }
+
+        ret = fds.ResolveEventFd(entry.WakeupEventfd, out var ctx);
+        if (ret != 0)
+        {
+            return ret;
+        }
+
+        // On failure (already engaged) the eventfd reference is simply not kept.
+        return RuntimePmEntry(ctx);
+    }
+
+    // models vfio_pci_core_pm_exit(): SET only; always 0 once the check passes (a no-op when not engaged).
+    private int FeatureLowPowerExit(uint flags, long payloadSize)
+    {
+        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, 0);
+        if (ret != 1)
+        {
+            return ret;
+        }
+
+        RuntimePmExit();
+        return 0;
+    }
+
+    // models vfio_pci_core_feature_token(): PFs only; the token itself is not modelled.
+    private int FeatureVfToken(uint flags, long payloadSize)
+    {
+        if (!Pdev.IsPhysFn)
+        {
+            return -Errno.ENOTTY;
+        }
+
+        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, 16);
+        return ret != 1 ? ret : 0;
+    }
+
+    // models vfio_pci_runtime_pm_entry(): zap mmaps and take memory_lock for write; give up the open reference with
+    // put_noidle only — the real put (and the suspend) comes from the ioctl wrapper, outside the lock.
+    private int RuntimePmEntry(EventFd? wakeEventFd)
+    {
+        ZapAndDownWriteMemoryLock();
+        try
+        {
+            if (_pmRuntimeEngaged)
+            {
+                return -Errno.EINVAL;
+            }
+
+            Volatile.Write(ref _pmRuntimeEngaged, true);
+            Volatile.Write(ref _pmWakeEventFd, wakeEventFd);
+            Pdev.Power.PutNoIdle();
+            return 0;
+        }
+        finally
+        {
+            MemoryLock.UpWrite();
+        }
+    }
+
+    /// <summary>Ends the user's low-power state if engaged: re-takes the open reference without resuming and drops the eventfd.</summary>
+    /// <remarks>Takes <see cref="MemoryLock"/> for write; does not sleep on runtime PM.</remarks>
+    // models vfio_pci_runtime_pm_exit()
+    [ExcludesMemoryLock]
+    internal void RuntimePmExit()
+    {
+        using (MemoryLock.WriteLock())
+        {
+            RuntimePmExitLocked();
+        }
+    }
+
+    // models __vfio_pci_runtime_pm_exit(): no resume here — the caller either already holds the device active
+    // (ioctl wrapper) or resumes it after dropping the lock (close).
+    // Caller holds memory_lock for write.
+    [RequiresMemoryLock(MemoryLockMode.Exclusive)]
+    private void RuntimePmExitLocked()
+    {
+        if (!_pmRuntimeEngaged)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _pmRuntimeEngaged, false);
+        Pdev.Power.GetNoResume();
+        Volatile.Write(ref _pmWakeEventFd, null);
+    }
+
+    // models vfio_pci_core_runtime_suspend(): back to D0 first (so the PCI core saves a good state and picks the
+    // low-power state itself), then mask INTx if it is in use and this call is what masked it. Always 0.
+    // Called by the PCI bus callback, with the device's power lock dropped and status Suspending.
+    [RuntimePmCallback]
+    private int RuntimeSuspendCallback()
+    {
+        using (MemoryLock.WriteLock())
+        {
+            SetPowerStateLocked(PciPowerState.D0);
+        }
+
+        // Shared INTx lines run every sharer's handler, which reads config space: not on a powered-off device.
+        _pmIntxMasked = IrqType == VfioIrqType.Intx && IntxMask();
+        return 0;
+    }
+
+    // models vfio_pci_core_runtime_resume(): the first resume after ENTRY_WITH_WAKEUP signals the eventfd once and
+    // ends low power (re-taking the open reference, so the device stays up); unmask what suspend masked. Always 0.
+    // Called by the PCI bus callback, with the device's power lock dropped and status Resuming.
+    [RuntimePmCallback]
+    private int RuntimeResumeCallback()
+    {
+        using (MemoryLock.WriteLock())
+        {
+            var wake = _pmWakeEventFd;
+            if (wake is not null)
+            {
+                wake.Signal(1);
+                RuntimePmExitLocked();
+            }
+        }
+
+        if (_pmIntxMasked)
+        {
+            IntxUnmask();
+        }
+
+        return 0;
+    }
+
+    // vfio_pci_core_pm_ops: runtime_suspend and runtime_resume only (no idle, no system sleep).
+    private sealed class CoreDevicePmOps : IRuntimePmCallbacks
+    {
+        private readonly VfioPciCoreDevice _owner;
+
+        public CoreDevicePmOps(VfioPciCoreDevice owner) => _owner = owner;
+
+        public RuntimePmCallbackKinds Provides => RuntimePmCallbackKinds.Suspend | RuntimePmCallbackKinds.Resume;
+
+        public int RuntimeSuspend(Device device) => _owner.RuntimeSuspendCallback();
+
+        public int RuntimeResume(Device device) => _owner.RuntimeResumeCallback();
+
+        public int RuntimeIdle(Device device) => 0;
+    }
+}

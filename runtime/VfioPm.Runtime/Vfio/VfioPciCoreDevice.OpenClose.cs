@@ -1,0 +1,150 @@
+using System;
+using System.Threading;
+using VfioPm.Runtime.Pci;
+
+namespace VfioPm.Runtime.Vfio;
+
+// Open and close (vfio_pci_core_enable / vfio_pci_core_disable): the open reference.
+public sealed partial class VfioPciCoreDevice
+{
+    private byte[]? _pciSavedState;
+    private ushort _virtCommand;
+
+    /// <summary>Opens the device; the first open enables it (resume and take the open reference, reset, save state).</summary>
+    /// <param name="fds">The opening process's file descriptors (for eventfds passed to ioctls); a new table if omitted.</param>
+    /// <param name="file">The open file, or <see langword="null"/> on failure.</param>
+    /// <returns>0; <c>-ENODEV</c> when not registered; the raw resume error; <c>-EAGAIN</c> if the reset found the device locked.</returns>
+    /// <remarks>Takes the device-set lock; may sleep.</remarks>
+    // models vfio_df_open() -> vfio_pci_core_open_device path
+    public int TryOpen(FileDescriptorTable? fds, out VfioDeviceFile? file)
+    {
+        file = null;
+        var set = DevSet;
+        if (!IsRegistered || set is null)
+        {
+            return -Errno.ENODEV;
+        }
+
+        lock (set.Gate)
+        {
+            if (OpenCount == 0)
+            {
+                var ret = Enable();
+                if (ret != 0)
+                {
+                    return ret;
+                }
+            }
+
+            Interlocked.Increment(ref _openCount);
+        }
+
+        file = new VfioDeviceFile(this, fds ?? new FileDescriptorTable());
+        return 0;
+    }
+
+    /// <summary>Opens the device, throwing <see cref="InvalidOperationException"/> with the errno when it cannot (see <see cref="TryOpen"/>).</summary>
+    public VfioDeviceFile Open(FileDescriptorTable? fds = null)
+    {
+        var ret = TryOpen(fds, out var file);
+        return ret == 0 ? file! : throw new InvalidOperationException($"open {Pdev.Name}: {Errno.Describe(ret)}");
+    }
+
+    // The last close of a file. Takes the device-set lock; may sleep.
+    // models vfio_df_close() -> vfio_pci_core_close_device()
+    internal void Release()
+    {
+        var set = DevSet!;
+        lock (set.Gate)
+        {
+            // The closing device still counts as open while it is disabled (try-reset relies on it).
+            if (OpenCount == 1)
+            {
+                Disable();
+            }
+
+            Interlocked.Decrement(ref _openCount);
+        }
+    }
+
+    // models vfio_pci_core_enable(). Caller holds the device-set lock; may sleep.
+    private int Enable()
+    {
+        if (!DisableIdleD3)
+        {
+            // Raw error: open is not an ioctl, nothing masks it.
+            var ret = Pdev.Power.ResumeAndGet();
+            if (ret < 0)
+            {
+                return ret;
+            }
+        }
+
+        // Stop DMA left running by a previous owner, then enable decoding (pci_enable_device).
+        var command = Pdev.ReadConfig16(PciRegs.Command);
+        Pdev.WriteConfig16(PciRegs.Command, (ushort)((command & ~PciRegs.CommandMaster) | PciRegs.CommandMemory | PciRegs.CommandIo));
+
+        var reset = Pdev.ResetFunction();
+        if (reset == -Errno.EAGAIN)
+        {
+            Pdev.WriteConfig16(PciRegs.Command, command);
+            if (!DisableIdleD3)
+            {
+                Pdev.Power.Put();
+            }
+
+            return -Errno.EAGAIN;
+        }
+
+        ResetWorks = reset == 0;
+        Pdev.SaveState();
+        _pciSavedState = Pdev.StoreSavedState();
+        Pdev.ForgetSavedState();
+
+        // vconfig: the user starts with memory/io/master off, whatever the hardware says.
+        _virtCommand = (ushort)(Pdev.ReadConfig16(PciRegs.Command) & PciRegs.CommandIntxDisable);
+        IrqType = VfioIrqType.None;
+        return 0;
+    }
+
+    // models vfio_pci_core_disable(). Caller holds the device-set lock; may sleep.
+    private void Disable()
+    {
+        // 1. Re-take the open reference the user gave up, under memory_lock; no eventfd signal at close.
+        RuntimePmExit();
+
+        // 2. Only after dropping memory_lock: wake the device if it really suspended (its callbacks take the lock).
+        Pdev.Power.Resume();
+
+        // 3. Undo a user-requested D3hot so the function reset can work and NoSoftRst- state can be restored.
+        using (MemoryLock.WriteLock())
+        {
+            SetPowerStateLocked(PciPowerState.D0);
+        }
+
+        // 4. Stop DMA, disable interrupts, mark dirty, restore and try a function reset, disable decoding.
+        var command = Pdev.ReadConfig16(PciRegs.Command);
+        Pdev.WriteConfig16(PciRegs.Command, (ushort)(command & ~PciRegs.CommandMaster));
+        DisableInterrupts();
+        ZapMmaps();
+        NeedsReset = true;
+        Pdev.LoadSavedState(_pciSavedState);
+        Pdev.RestoreState();
+        if (ResetWorks && Pdev.ResetFunction() == 0)
+        {
+            NeedsReset = false;
+        }
+
+        command = Pdev.ReadConfig16(PciRegs.Command);
+        Pdev.WriteConfig16(PciRegs.Command, (ushort)(command & ~(PciRegs.CommandMemory | PciRegs.CommandIo)));
+
+        // 5. Bus reset if this was the last open device of the set and someone is dirty.
+        DevSet!.TryReset();
+
+        // 6. Drop the open reference: the unused device idles into low power.
+        if (!DisableIdleD3)
+        {
+            Pdev.Power.Put();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Runtime.CompilerServices;
+using VfioPm.Runtime.Pci;
+
+namespace VfioPm.Runtime.Vfio;
+
+/// <summary>The <c>vfio-pci</c> PCI driver: probe registers a <see cref="VfioPciCoreDevice"/>, remove unregisters it.</summary>
+public sealed class VfioPciDriver : PciDriver
+{
+    private readonly ConditionalWeakTable<PciDevice, VfioPciCoreDevice> _devices = new();
+
+    /// <summary>Creates the driver with its module options (latched into each device at probe).</summary>
+    public VfioPciDriver(VfioPciOptions? options = null) => Options = options ?? new VfioPciOptions();
+
+    /// <summary>The module options.</summary>
+    public VfioPciOptions Options { get; }
+
+    /// <inheritdoc/>
+    public override string Name => "vfio-pci";
+
+    /// <summary>The core device bound to <paramref name="pdev"/>, or <see langword="null"/>.</summary>
+    public VfioPciCoreDevice? GetDevice(PciDevice pdev) => _devices.TryGetValue(pdev, out var v) ? v : null;
+
+    /// <inheritdoc/>
+    // models vfio_pci_probe()
+    public override int Probe(PciDevice device)
+    {
+        var vdev = new VfioPciCoreDevice(device, Options);
+        var ret = vdev.Register();
+        if (ret == 0)
+        {
+            _devices.AddOrUpdate(device, vdev);
+        }
+
+        return ret;
+    }
+
+    /// <inheritdoc/>
+    // models vfio_pci_remove()
+    public override void Remove(PciDevice device)
+    {
+        if (_devices.TryGetValue(device, out var vdev))
+        {
+            vdev.Unregister();
+            _devices.Remove(device);
+        }
+    }
+
+    /// <inheritdoc/>
+    // models vfio_pci_sriov_configure()
+    public override int SriovConfigure(PciDevice device, int numVfs) =>
+        GetDevice(device)?.SriovConfigure(numVfs) ?? -Errno.ENODEV;
+}
