@@ -31,6 +31,7 @@ public partial class PciDevice
             return -Errno.EIO;
         }
 
+        var before = CurrentState;
         lock (_hw)
         {
             if (_currentState == state)
@@ -53,6 +54,9 @@ public partial class PciDevice
             }
         }
 
+        NotifyState(before, CurrentState);
+        before = CurrentState;
+
         if (state == PciPowerState.D3cold && Platform is { } platform && platform.CanPowerOff(this) && platform.PowerOff(this) == 0)
         {
             lock (_hw)
@@ -60,6 +64,7 @@ public partial class PciDevice
                 _currentState = PciPowerState.D3cold;
             }
 
+            NotifyState(before, PciPowerState.D3cold);
             if (IsBridge)
             {
                 MarkSubordinatesD3Cold();
@@ -105,6 +110,7 @@ public partial class PciDevice
             _currentState = PciPowerState.D0;
         }
 
+        NotifyState(from, PciPowerState.D0);
         return 0;
     }
 
@@ -115,10 +121,13 @@ public partial class PciDevice
         {
             if (child is PciDevice pci)
             {
+                PciPowerState old;
                 lock (pci._hw)
                 {
-                    pci._currentState = PciPowerState.D3cold;
+                    old = pci.SwapState(PciPowerState.D3cold);
                 }
+
+                pci.NotifyState(old, PciPowerState.D3cold);
 
                 if (pci.IsBridge)
                 {

@@ -106,6 +106,9 @@ public partial class PciDevice : Device
         }
     }
 
+    /// <summary>Raised after <see cref="CurrentState"/> changes (from, to). Handlers must not call back into the function.</summary>
+    public event Action<PciDevice, PciPowerState, PciPowerState>? PowerStateChanged;
+
     /// <summary>Raised when a fatal access is recorded.</summary>
     public event Action<PciFatalAccess>? FatalAccess;
 
@@ -256,7 +259,23 @@ public partial class PciDevice : Device
         }
     }
 
-    private void RecordFatal(string what)
+    // Sets current_state; returns the old one. Caller holds _hw.
+    private PciPowerState SwapState(PciPowerState state)
+    {
+        var old = _currentState;
+        _currentState = state;
+        return old;
+    }
+
+    private void NotifyState(PciPowerState from, PciPowerState to)
+    {
+        if (from != to)
+        {
+            PowerStateChanged?.Invoke(this, from, to);
+        }
+    }
+
+    internal void RecordFatal(string what)
     {
         var access = new PciFatalAccess(Environment.Now, this, what, CurrentState);
         lock (_fatalAccesses)
