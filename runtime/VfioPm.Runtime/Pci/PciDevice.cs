@@ -180,8 +180,10 @@ public partial class PciDevice : Device
             }
 
             var pmcsr = Config.Read16(PciConfigSpace.PmCapOffset + PciRegs.PmCtrl);
+            var status = Config.Read16(PciRegs.Status);
             Config.Restore(_savedState);
-            // The power state bits are the device's own, not part of what is restored.
+            // STATUS (read-only / write-1-to-clear) and the power-state bits are the device's own, not restored.
+            Config.Write16(PciRegs.Status, status);
             if (PmCap != 0)
             {
                 Config.Write16(PmCap + PciRegs.PmCtrl, pmcsr);

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using VfioPm.Runtime.Pci;
+using VfioPm.Runtime.Power;
 
 namespace VfioPm.Runtime.Platform;
 
@@ -19,7 +20,11 @@ public sealed partial class SimulatedPlatform
         }
     }
 
-    /// <summary>Makes the next <paramref name="times"/> power-on requests for <paramref name="device"/> fail (its runtime resume then fails).</summary>
+    /// <summary>
+    /// Makes the next <paramref name="times"/> power-on requests for <paramref name="device"/> fail. As in the kernel
+    /// (<c>pci_pm_default_resume_early()</c> returns nothing) the runtime resume still reports success while the function
+    /// stays powered off — a hazard the model shows as fatal accesses. For a resume that fails, use <see cref="FailRuntimeCallback"/>.
+    /// </summary>
     public void FailPowerOn(PciDevice device, int times = 1)
     {
         lock (_powerOffFaults)
@@ -29,6 +34,37 @@ public sealed partial class SimulatedPlatform
     }
 
     private readonly Dictionary<PciDevice, int> _faultErrors = new();
+    private readonly Dictionary<(Device, RuntimePmCallbackKinds), (int Times, int Error)> _callbackFaults = new();
+
+    /// <summary>
+    /// Makes the next <paramref name="times"/> runtime suspend or resume callbacks of <paramref name="device"/> (the bus
+    /// callback, before any driver code) return <paramref name="error"/>. A failed resume is latched by the PM core as
+    /// the device's runtime error; a suspend -EBUSY/-EAGAIN is transient.
+    /// </summary>
+    public void FailRuntimeCallback(PciDevice device, RuntimePmCallbackKinds kind, int error = -Errno.EIO, int times = 1)
+    {
+        lock (_callbackFaults)
+        {
+            _callbackFaults[(device, kind)] = (times, error);
+        }
+    }
+
+    internal bool TakeCallbackFault(Device device, RuntimePmCallbackKinds kind, out int error)
+    {
+        lock (_callbackFaults)
+        {
+            if (_callbackFaults.TryGetValue((device, kind), out var fault) && fault.Times > 0)
+            {
+                _callbackFaults[(device, kind)] = (fault.Times - 1, fault.Error);
+                error = fault.Error;
+                Record(TimelineKind.Fault, device.Name, $"runtime {kind.ToString().ToLowerInvariant()} callback fails with {Errno.Describe(error)}");
+                return true;
+            }
+        }
+
+        error = 0;
+        return false;
+    }
 
     /// <inheritdoc/>
     public bool CanPowerOff(PciDevice device) => device.Spec.PlatformD3Cold;

@@ -89,6 +89,7 @@ public sealed partial class SimulatedPlatform : IPciPlatformPower
     private PciDevice Add(PciDevice? upstream, string bdf, PciFunctionSpec spec)
     {
         var device = new PciDevice(bdf, upstream, Environment, spec) { Platform = this };
+        device.Subsystem = new FaultInjectingCallbacks(device.Subsystem!, this);
         device.PowerStateChanged += (d, from, to) => Record(TimelineKind.PciState, d.Name, $"{from} → {to}");
         device.FatalAccess += a => Record(TimelineKind.FatalAccess, a.Device.Name, $"{a.What} in {a.State}");
         lock (_devices)

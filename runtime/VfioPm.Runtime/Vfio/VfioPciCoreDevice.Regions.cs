@@ -138,11 +138,15 @@ public sealed partial class VfioPciCoreDevice
     }
 
     // models vfio_basic_config_write() for COMMAND: a memory-enable change is made under memory_lock write so it
-    // cannot race BAR access or mmap faults.
+    // cannot race BAR access or mmap faults; turning memory off also zaps the mmaps, so they fault and see it off.
     private void WriteVirtualCommand(ushort value)
     {
         var memoryChanges = ((value ^ _virtCommand) & PciRegs.CommandMemory) != 0;
-        if (memoryChanges)
+        if (memoryChanges && (value & PciRegs.CommandMemory) == 0)
+        {
+            ZapAndDownWriteMemoryLock();
+        }
+        else if (memoryChanges)
         {
             MemoryLock.DownWrite();
         }
