@@ -14,13 +14,9 @@ public sealed partial class RuntimePm
     // Takes the power lock; may sleep unless Async.
     private int IdleEntry(RpmFlags flags)
     {
-        if ((flags & RpmFlags.GetPut) != 0)
+        if (!PutReachedZero(flags, out var early))
         {
-            var remaining = DropUsageCount();
-            if (remaining != 0)
-            {
-                return remaining < 0 ? remaining : 0;
-            }
+            return early;
         }
 
         lock (_lock)
@@ -33,19 +29,30 @@ public sealed partial class RuntimePm
     // Takes the power lock; may sleep unless Async.
     private int SuspendEntry(RpmFlags flags)
     {
-        if ((flags & RpmFlags.GetPut) != 0)
+        if (!PutReachedZero(flags, out var early))
         {
-            var remaining = DropUsageCount();
-            if (remaining != 0)
-            {
-                return remaining < 0 ? remaining : 0;
-            }
+            return early;
         }
 
         lock (_lock)
         {
             return RpmSuspend(flags);
         }
+    }
+
+    // The GET_PUT prologue of __pm_runtime_idle/__pm_runtime_suspend: drop a reference; only a put that reaches zero
+    // goes on to the state machine. Otherwise the entry returns 0 (still in use) or -EINVAL (underflow). Lock-free.
+    private bool PutReachedZero(RpmFlags flags, out int early)
+    {
+        early = 0;
+        if ((flags & RpmFlags.GetPut) == 0)
+        {
+            return true;
+        }
+
+        var remaining = DropUsageCount();
+        early = remaining < 0 ? remaining : 0;
+        return remaining == 0;
     }
 
     // models __pm_runtime_resume(): with GET_PUT the count goes up first and stays up whatever the result.
