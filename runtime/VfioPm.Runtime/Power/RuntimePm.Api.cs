@@ -213,6 +213,7 @@ public sealed partial class RuntimePm
     /// <summary>The scoped form of <see cref="ResumeAndGet"/>: <c>using var pm = dev.Power.ResumeAndGetScope();</c>.</summary>
     /// <returns>A scope whose <see cref="PmReferenceScope.Error"/> is the result and whose <c>Dispose</c> puts only what it got.</returns>
     /// <remarks>May sleep.</remarks>
+    [AcquiresPmReference(OnSuccess = true, SuccessWhen = PmReferenceSuccess.Zero)]
     [ExcludesMemoryLock]
     public PmReferenceScope ResumeAndGetScope() => new(this, ResumeAndGet());
 

@@ -1,0 +1,17 @@
+namespace VfioPm.Analyzers.Contracts;
+
+/// <summary>Metadata names of the contract attributes. Matched by name, never by assembly: a driver may declare its own copies.</summary>
+internal static class AttributeNames
+{
+    public const string Namespace = "VfioPm.Annotations";
+    public const string AcquiresPmReference = "AcquiresPmReferenceAttribute";
+    public const string ReleasesPmReference = "ReleasesPmReferenceAttribute";
+    public const string RequiresPmReference = "RequiresPmReferenceAttribute";
+    public const string AcquiresMemoryLock = "AcquiresMemoryLockAttribute";
+    public const string ReleasesMemoryLock = "ReleasesMemoryLockAttribute";
+    public const string RequiresMemoryLock = "RequiresMemoryLockAttribute";
+    public const string ExcludesMemoryLock = "ExcludesMemoryLockAttribute";
+    public const string DeviceAccess = "DeviceAccessAttribute";
+    public const string GuardedBy = "GuardedByAttribute";
+    public const string RuntimePmCallback = "RuntimePmCallbackAttribute";
+}

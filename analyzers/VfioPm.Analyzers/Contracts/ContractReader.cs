@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis;
+
+namespace VfioPm.Analyzers.Contracts;
+
+/// <summary>Reads and caches method contracts for one compilation. Thread-safe (analyzers run concurrently).</summary>
+internal sealed class ContractReader
+{
+    private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _cache = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The contract of <paramref name="method"/> (its original definition's attributes; property accessors use the property's too).</summary>
+    public MethodContract For(IMethodSymbol method) => _cache.GetOrAdd(method.OriginalDefinition, Read);
+
+    /// <summary>True when <paramref name="attribute"/> is one of ours by metadata name.</summary>
+    public static bool IsOurs(AttributeData attribute, string name) =>
+        attribute.AttributeClass is { } type && type.Name == name && type.ContainingNamespace?.ToDisplayString() == AttributeNames.Namespace;
+
+    private static MethodContract Read(IMethodSymbol method)
+    {
+        var attributes = method.GetAttributes();
+        if (method.AssociatedSymbol is IPropertySymbol property)
+        {
+            attributes = attributes.AddRange(property.GetAttributes());
+        }
+
+        var acquiresPm = false;
+        string? acquiresPmTarget = null;
+        var onSuccess = false;
+        var success = SuccessWhen.Zero;
+        var releasesPm = false;
+        string? releasesPmTarget = null;
+        var requiresPm = false;
+        var acquiresLock = LockMode.None;
+        string? acquiresLockTarget = null;
+        var releasesLock = false;
+        string? releasesLockTarget = null;
+        var requiresLock = LockMode.None;
+        string? requiresLockTarget = null;
+        var excludes = false;
+        var access = LockMode.None;
+        var accessLockFree = false;
+        var isAccess = false;
+        var callback = false;
+
+        foreach (var a in attributes)
+        {
+            if (IsOurs(a, AttributeNames.AcquiresPmReference))
+            {
+                acquiresPm = true;
+                acquiresPmTarget = FirstString(a);
+                onSuccess = NamedBool(a, "OnSuccess");
+                success = (SuccessWhen)NamedInt(a, "SuccessWhen", 0);
+            }
+            else if (IsOurs(a, AttributeNames.ReleasesPmReference))
+            {
+                releasesPm = true;
+                releasesPmTarget = FirstString(a);
+            }
+            else if (IsOurs(a, AttributeNames.RequiresPmReference))
+            {
+                requiresPm = true;
+            }
+            else if (IsOurs(a, AttributeNames.AcquiresMemoryLock))
+            {
+                acquiresLock = Mode(a, LockMode.Exclusive);
+                acquiresLockTarget = NamedString(a, "Lock");
+            }
+            else if (IsOurs(a, AttributeNames.ReleasesMemoryLock))
+            {
+                releasesLock = true;
+                releasesLockTarget = NamedString(a, "Lock");
+            }
+            else if (IsOurs(a, AttributeNames.RequiresMemoryLock))
+            {
+                requiresLock = Mode(a, LockMode.Shared);
+                requiresLockTarget = NamedString(a, "Lock");
+            }
+            else if (IsOurs(a, AttributeNames.ExcludesMemoryLock))
+            {
+                excludes = true;
+            }
+            else if (IsOurs(a, AttributeNames.DeviceAccess))
+            {
+                isAccess = true;
+                access = Mode(a, LockMode.Shared);
+                accessLockFree = NamedBool(a, "LockFree");
+            }
+            else if (IsOurs(a, AttributeNames.RuntimePmCallback))
+            {
+                callback = true;
+            }
+        }
+
+        // A bool-returning conditional acquire of a lock (trylock) is success-when-true.
+        return new MethodContract
+        {
+            AcquiresPm = acquiresPm,
+            AcquiresPmTarget = acquiresPmTarget,
+            AcquiresPmOnSuccess = onSuccess,
+            AcquiresPmSuccess = success,
+            ReleasesPm = releasesPm,
+            ReleasesPmTarget = releasesPmTarget,
+            RequiresPm = requiresPm,
+            AcquiresLock = acquiresLock,
+            AcquiresLockTarget = acquiresLockTarget,
+            ReleasesLock = releasesLock,
+            ReleasesLockTarget = releasesLockTarget,
+            RequiresLock = requiresLock,
+            RequiresLockTarget = requiresLockTarget,
+            ExcludesLock = excludes,
+            DeviceAccess = access,
+            DeviceAccessLockFree = accessLockFree,
+            IsDeviceAccess = isAccess,
+            IsRuntimePmCallback = callback,
+        };
+    }
+
+    private static LockMode Mode(AttributeData a, LockMode fallback)
+    {
+        if (a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value is int mode)
+        {
+            return mode == 1 ? LockMode.Exclusive : LockMode.Shared;
+        }
+
+        return fallback;
+    }
+
+    private static string? FirstString(AttributeData a) =>
+        a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value is string s ? s : null;
+
+    private static string? NamedString(AttributeData a, string name)
+    {
+        foreach (var kv in a.NamedArguments)
+        {
+            if (kv.Key == name && kv.Value.Value is string s)
+            {
+                return s;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool NamedBool(AttributeData a, string name)
+    {
+        foreach (var kv in a.NamedArguments)
+        {
+            if (kv.Key == name && kv.Value.Value is bool b)
+            {
+                return b;
+            }
+        }
+
+        return false;
+    }
+
+    private static int NamedInt(AttributeData a, string name, int fallback)
+    {
+        foreach (var kv in a.NamedArguments)
+        {
+            if (kv.Key == name && kv.Value.Value is int i)
+            {
+                return i;
+            }
+        }
+
+        return fallback;
+    }
+}

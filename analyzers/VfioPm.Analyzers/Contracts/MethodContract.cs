@@ -1,0 +1,48 @@
+namespace VfioPm.Analyzers.Contracts;
+
+/// <summary>Which results of a conditional acquire mean "held" (mirrors <c>VfioPm.Annotations.PmReferenceSuccess</c>).</summary>
+internal enum SuccessWhen
+{
+    Zero = 0,
+    NonNegative = 1,
+    Positive = 2,
+    /// <summary>A bool-returning try-acquire: true means held.</summary>
+    True = 3,
+}
+
+/// <summary>A memory_lock mode (mirrors <c>VfioPm.Annotations.MemoryLockMode</c>), ordered by strength.</summary>
+internal enum LockMode
+{
+    None = 0,
+    Shared = 1,
+    Exclusive = 2,
+}
+
+/// <summary>What a method's attributes promise. <see langword="null"/> targets mean the receiver itself.</summary>
+internal sealed class MethodContract
+{
+    public static readonly MethodContract Empty = new();
+
+    public bool AcquiresPm { get; init; }
+    public string? AcquiresPmTarget { get; init; }
+    public bool AcquiresPmOnSuccess { get; init; }
+    public SuccessWhen AcquiresPmSuccess { get; init; }
+    public bool ReleasesPm { get; init; }
+    public string? ReleasesPmTarget { get; init; }
+    public bool RequiresPm { get; init; }
+    public LockMode AcquiresLock { get; init; }
+    public string? AcquiresLockTarget { get; init; }
+    public bool ReleasesLock { get; init; }
+    public string? ReleasesLockTarget { get; init; }
+    public LockMode RequiresLock { get; init; }
+    public string? RequiresLockTarget { get; init; }
+    public bool ExcludesLock { get; init; }
+    public LockMode DeviceAccess { get; init; }
+    public bool DeviceAccessLockFree { get; init; }
+    public bool IsDeviceAccess { get; init; }
+    public bool IsRuntimePmCallback { get; init; }
+
+    public bool IsEmpty =>
+        !AcquiresPm && !ReleasesPm && !RequiresPm && AcquiresLock == LockMode.None && !ReleasesLock
+        && RequiresLock == LockMode.None && !ExcludesLock && !IsDeviceAccess && !IsRuntimePmCallback;
+}

@@ -1,0 +1,187 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using VfioPm.Analyzers.Contracts;
+
+namespace VfioPm.Analyzers.Flow;
+
+/// <summary>Where a tracked resource was taken, for messages and for the GetSync rule.</summary>
+/// <param name="Site">The acquiring operation.</param>
+/// <param name="HeldOnFailure">The acquire keeps its reference when it fails (get_sync).</param>
+internal sealed record Origin(IOperation Site, bool HeldOnFailure);
+
+/// <summary>A scope object (a <c>using</c>-able guard) and what its Dispose releases.</summary>
+/// <param name="IsLock">True for a memory_lock guard, false for a runtime-PM reference scope.</param>
+/// <param name="Key">The resource it releases.</param>
+internal sealed record ScopeBinding(bool IsLock, string Key);
+
+/// <summary>
+/// One path's view of the world at a program point: runtime-PM counts (relative to method entry) and memory_lock
+/// holds per receiver expression, what is known about tracked result values, and which locals/captures hold them.
+/// Immutable and structurally comparable, so a set of states reaches a fixed point.
+/// </summary>
+internal sealed class PathState
+{
+    /// <summary>Counts are clamped to this range so loops reach a fixed point (-1 = underflowed, 2 = two or more).</summary>
+    public const int MinCount = -1;
+    public const int MaxCount = 2;
+
+    public static readonly PathState Empty = new(
+        ImmutableDictionary<string, int>.Empty,
+        ImmutableDictionary<string, LockMode>.Empty,
+        ImmutableDictionary<object, Signs>.Empty,
+        ImmutableDictionary<object, object>.Empty,
+        ImmutableDictionary<string, Origin>.Empty,
+        ImmutableDictionary<object, ScopeBinding>.Empty);
+
+    private int? _hash;
+
+    public PathState(
+        ImmutableDictionary<string, int> pm,
+        ImmutableDictionary<string, LockMode> locks,
+        ImmutableDictionary<object, Signs> facts,
+        ImmutableDictionary<object, object> values,
+        ImmutableDictionary<string, Origin> origins,
+        ImmutableDictionary<object, ScopeBinding> scopes)
+    {
+        Pm = pm;
+        Locks = locks;
+        Facts = facts;
+        Values = values;
+        Origins = origins;
+        Scopes = scopes;
+    }
+
+    /// <summary>Runtime-PM reference count delta per device expression (absent = 0).</summary>
+    public ImmutableDictionary<string, int> Pm { get; }
+
+    /// <summary>memory_lock mode held per lock expression (absent = not held).</summary>
+    public ImmutableDictionary<string, LockMode> Locks { get; }
+
+    /// <summary>Known signs of tracked results, keyed by the producing operation.</summary>
+    public ImmutableDictionary<object, Signs> Facts { get; }
+
+    /// <summary>Which tracked result a local (ILocalSymbol) or flow capture (CaptureId) currently holds.</summary>
+    public ImmutableDictionary<object, object> Values { get; }
+
+    /// <summary>Where each held PM reference was taken.</summary>
+    public ImmutableDictionary<string, Origin> Origins { get; }
+
+    /// <summary>Scope objects (keyed by their producing operation) and what they release.</summary>
+    public ImmutableDictionary<object, ScopeBinding> Scopes { get; }
+
+    public int CountOf(string key) => Pm.TryGetValue(key, out var c) ? c : 0;
+
+    public LockMode ModeOf(string key) => Locks.TryGetValue(key, out var m) ? m : LockMode.None;
+
+    public PathState WithPm(string key, int count, Origin? origin = null)
+    {
+        count = count < MinCount ? MinCount : count > MaxCount ? MaxCount : count;
+        var pm = count == 0 ? Pm.Remove(key) : Pm.SetItem(key, count);
+        var origins = count <= 0 ? Origins.Remove(key) : origin is not null && !Origins.ContainsKey(key) ? Origins.SetItem(key, origin) : Origins;
+        return new PathState(pm, Locks, Facts, Values, origins, Scopes);
+    }
+
+    public PathState WithLock(string key, LockMode mode) =>
+        new(Pm, mode == LockMode.None ? Locks.Remove(key) : Locks.SetItem(key, mode), Facts, Values, Origins, Scopes);
+
+    public PathState WithFact(object value, Signs signs) => new(Pm, Locks, Facts.SetItem(value, signs), Values, Origins, Scopes);
+
+    public PathState WithValue(object holder, object? value) =>
+        new(Pm, Locks, Facts, value is null ? Values.Remove(holder) : Values.SetItem(holder, value), Origins, Scopes);
+
+    public PathState WithScope(object value, ScopeBinding binding) => new(Pm, Locks, Facts, Values, Origins, Scopes.SetItem(value, binding));
+
+    /// <summary>Forgets value facts (used when too many paths must be merged).</summary>
+    public PathState WithoutFacts() =>
+        new(Pm, Locks, ImmutableDictionary<object, Signs>.Empty, Values, Origins, Scopes);
+
+    /// <summary>Resolves a local/capture/operation to the tracked result it stands for.</summary>
+    public object? Resolve(object holderOrValue)
+    {
+        var current = holderOrValue;
+        for (var i = 0; i < 8 && Values.TryGetValue(current, out var next); i++)
+        {
+            current = next;
+        }
+
+        return Facts.ContainsKey(current) || Scopes.ContainsKey(current) ? current : null;
+    }
+
+    public override bool Equals(object? obj) =>
+        obj is PathState other
+        && GetHashCode() == other.GetHashCode()
+        && SameEntries(Pm, other.Pm)
+        && SameEntries(Locks, other.Locks)
+        && SameEntries(Facts, other.Facts)
+        && SameEntries(Values, other.Values)
+        && SameEntries(Scopes, other.Scopes)
+        && SameKeys(Origins, other.Origins);
+
+    public override int GetHashCode()
+    {
+        if (_hash is { } h)
+        {
+            return h;
+        }
+
+        var hash = 17;
+        foreach (var kv in Pm)
+        {
+            hash ^= (kv.Key.GetHashCode() * 31) + kv.Value;
+        }
+
+        foreach (var kv in Locks)
+        {
+            hash ^= (kv.Key.GetHashCode() * 37) + (int)kv.Value;
+        }
+
+        foreach (var kv in Facts)
+        {
+            hash ^= (RuntimeHelpersHash(kv.Key) * 41) + (int)kv.Value;
+        }
+
+        hash ^= Values.Count * 43 + Scopes.Count * 47;
+        _hash = hash;
+        return hash;
+    }
+
+    private static int RuntimeHelpersHash(object o) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(o);
+
+    private static bool SameEntries<TKey, TValue>(ImmutableDictionary<TKey, TValue> a, ImmutableDictionary<TKey, TValue> b)
+        where TKey : notnull
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var kv in a)
+        {
+            if (!b.TryGetValue(kv.Key, out var v) || !EqualityComparer<TValue>.Default.Equals(kv.Value, v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool SameKeys<TValue>(ImmutableDictionary<string, TValue> a, ImmutableDictionary<string, TValue> b)
+    {
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        foreach (var k in a.Keys)
+        {
+            if (!b.ContainsKey(k))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace VfioPm.Analyzers.Flow;
+
+/// <summary>
+/// Names the object a contract talks about by its access path ("this.Device.Pdev.Power", "gpu.Power"), so two calls on
+/// the same expression meet. Locals assigned once from a path are aliases of that path. No points-to analysis:
+/// anything that is not a path (a call result, an indexer) is not tracked.
+/// </summary>
+internal sealed class ResourceKeys
+{
+    private readonly Dictionary<ILocalSymbol, string> _aliases;
+
+    public ResourceKeys(Dictionary<ILocalSymbol, string> aliases) => _aliases = aliases;
+
+    /// <summary>The path of <paramref name="operation"/>, or <see langword="null"/> if it is not a plain access path.</summary>
+    public string? PathOf(IOperation? operation, IReadOnlyDictionary<CaptureId, string>? captures = null)
+    {
+        switch (operation)
+        {
+            case null:
+                return null;
+            case IInstanceReferenceOperation:
+                return "this";
+            case IParameterReferenceOperation p:
+                return p.Parameter.Name;
+            case ILocalReferenceOperation l:
+                return _aliases.TryGetValue(l.Local, out var alias) ? alias : l.Local.Name;
+            case IFieldReferenceOperation f:
+                return f.Field.IsStatic ? f.Field.ContainingType.Name + "." + f.Field.Name : Join(PathOf(f.Instance, captures), f.Field.Name);
+            case IPropertyReferenceOperation pr when pr.Arguments.Length == 0:
+                return pr.Property.IsStatic ? pr.Property.ContainingType.Name + "." + pr.Property.Name : Join(PathOf(pr.Instance, captures), pr.Property.Name);
+            case IConversionOperation c:
+                return PathOf(c.Operand, captures);
+            case IParenthesizedOperation paren:
+                return PathOf(paren.Operand, captures);
+            case IFlowCaptureReferenceOperation cap when captures is not null && captures.TryGetValue(cap.Id, out var captured):
+                return captured;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// The key a contract target names: <see langword="null"/> target = the receiver's path; a parameter name = that
+    /// argument's path; anything else = a member path under the receiver ("Pdev.Power").
+    /// </summary>
+    public string? KeyFor(IInvocationOperation invocation, string? target, IReadOnlyDictionary<CaptureId, string>? captures)
+    {
+        var receiver = invocation.Instance;
+        if (target is null)
+        {
+            return receiver is null ? null : PathOf(receiver, captures);
+        }
+
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == target)
+            {
+                return PathOf(argument.Value, captures);
+            }
+        }
+
+        var basePath = receiver is null ? invocation.TargetMethod.ContainingType.Name : PathOf(receiver, captures);
+        return basePath is null ? null : basePath + "." + target;
+    }
+
+    /// <summary>How a key reads in a message: without the implicit "this.".</summary>
+    public static string Display(string key) => key.StartsWith("this.", System.StringComparison.Ordinal) ? key.Substring(5) : key;
+
+    /// <summary>Locals assigned exactly once, from a plain access path, are aliases of that path.</summary>
+    public static Dictionary<ILocalSymbol, string> FindAliases(IEnumerable<IOperation> operations)
+    {
+        var assignments = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
+        var initial = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
+        foreach (var root in operations)
+        {
+            foreach (var op in Walk(root))
+            {
+                if (op is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment)
+                {
+                    assignments[target.Local] = assignments.TryGetValue(target.Local, out var n) ? n + 1 : 1;
+                    initial[target.Local] = assignment.Value;
+                }
+                else if (op is IVariableDeclaratorOperation { Initializer: { } init } declarator)
+                {
+                    assignments[declarator.Symbol] = assignments.TryGetValue(declarator.Symbol, out var n) ? n + 1 : 1;
+                    initial[declarator.Symbol] = init.Value;
+                }
+            }
+        }
+
+        var aliases = new Dictionary<ILocalSymbol, string>(SymbolEqualityComparer.Default);
+        var keys = new ResourceKeys(aliases);
+        foreach (var kv in initial)
+        {
+            if (assignments[kv.Key] == 1 && kv.Value is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation)
+            {
+                var path = keys.PathOf(kv.Value);
+                if (path is not null)
+                {
+                    aliases[kv.Key] = path;
+                }
+            }
+        }
+
+        return aliases;
+    }
+
+    private static string? Join(string? head, string name) => head is null ? null : head + "." + name;
+
+    /// <summary>Every operation under <paramref name="root"/>, parents first.</summary>
+    public static IEnumerable<IOperation> Walk(IOperation root)
+    {
+        var stack = new Stack<IOperation>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var op = stack.Pop();
+            yield return op;
+            foreach (var child in op.ChildOperations)
+            {
+                stack.Push(child);
+            }
+        }
+    }
+}

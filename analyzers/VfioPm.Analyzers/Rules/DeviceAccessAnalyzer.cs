@@ -1,0 +1,66 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using VfioPm.Analyzers.Contracts;
+using VfioPm.Analyzers.Flow;
+
+namespace VfioPm.Analyzers.Rules;
+
+/// <summary>
+/// VPM0004/VPM0005 (a [DeviceAccess]/[RequiresMemoryLock] call without memory_lock, or with only a read hold where
+/// write is needed) and VPM0006 (a [DeviceAccess]/[RequiresPmReference] call with no runtime-PM reference held). Inside
+/// a [RuntimePmCallback], or a method that itself declares the requirement, the caller's guarantee counts.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.AccessWithoutMemoryLock, Descriptors.AccessNeedsExclusiveLock, Descriptors.AccessWithoutPmReference);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        FlowDriver.Register(context, static (block, contracts, graph, method) =>
+        {
+            var self = method is null ? MethodContract.Empty : contracts.For(method);
+            var pmGuaranteed = self.IsRuntimePmCallback || self.RequiresPm || self.IsDeviceAccess;
+            var reported = new HashSet<(string, int)>();
+            ResourceFlowAnalysis.Run(graph, method, contracts, (analysis, op, states) =>
+            {
+                if (op is not IInvocationOperation invocation)
+                {
+                    return;
+                }
+
+                var callee = contracts.For(invocation.TargetMethod);
+                var needsLock = callee.IsDeviceAccess && !callee.DeviceAccessLockFree ? callee.DeviceAccess : callee.RequiresLock;
+                var needsLockAtAll = (callee.IsDeviceAccess && !callee.DeviceAccessLockFree) || callee.RequiresLock != LockMode.None;
+                if (needsLockAtAll && analysis.LockKeyFor(invocation, callee.RequiresLockTarget) is { } lockKey)
+                {
+                    var held = HeldFacts.MustMode(states, lockKey);
+                    var name = ResourceKeys.Display(lockKey);
+                    if (held == LockMode.None && reported.Add(("lock", invocation.Syntax.SpanStart)))
+                    {
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutMemoryLock, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", name));
+                    }
+                    else if (held == LockMode.Shared && needsLock == LockMode.Exclusive && reported.Add(("mode", invocation.Syntax.SpanStart)))
+                    {
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessNeedsExclusiveLock, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", name));
+                    }
+                }
+
+                if ((callee.IsDeviceAccess || callee.RequiresPm) && !pmGuaranteed && !HeldFacts.MustHoldPm(states, null)
+                    && reported.Add(("pm", invocation.Syntax.SpanStart)))
+                {
+                    var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
+                    block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", device));
+                }
+            }, block.CancellationToken);
+        });
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using VfioPm.Analyzers.Contracts;
+using VfioPm.Analyzers.Flow;
+
+namespace VfioPm.Analyzers.Rules;
+
+/// <summary>
+/// VPM0009: a [GuardedBy("Lock")] field or property read without the lock held (any mode) or written without it held
+/// for write, on some path. Constructors are exempt (nobody else can see the object yet), as in Clang.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.GuardedMemberWithoutLock);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!FlowDriver.ReferencesAnnotations(start.Compilation))
+            {
+                return;
+            }
+
+            var contracts = new ContractReader();
+            start.RegisterOperationBlockAction(block =>
+            {
+                if (block.OwningSymbol is not IMethodSymbol method || method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor)
+                {
+                    return;
+                }
+
+                foreach (var root in block.OperationBlocks)
+                {
+                    if (!TouchesGuarded(root))
+                    {
+                        continue;
+                    }
+
+                    Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph;
+                    try
+                    {
+                        graph = block.GetControlFlowGraph(root);
+                    }
+                    catch (System.ArgumentException)
+                    {
+                        continue;
+                    }
+
+                    Check(block, contracts, graph, method);
+                }
+            });
+        });
+    }
+
+    private static void Check(OperationBlockAnalysisContext block, ContractReader contracts, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, IMethodSymbol method)
+    {
+        var reported = new HashSet<int>();
+        ResourceFlowAnalysis.Run(graph, method, contracts, (analysis, op, states) =>
+        {
+            var (member, instance) = op switch
+            {
+                IFieldReferenceOperation f => ((ISymbol)f.Field, f.Instance),
+                IPropertyReferenceOperation p => (p.Property, p.Instance),
+                _ => (null!, null),
+            };
+            if (member is null || GuardOf(member) is not { } lockName)
+            {
+                return;
+            }
+
+            var owner = instance is null ? member.ContainingType.Name : analysis.PathOf(instance);
+            if (owner is null)
+            {
+                return;
+            }
+
+            var key = owner + "." + lockName;
+            var write = IsWrite(op);
+            var held = HeldFacts.MustMode(states, key);
+            var ok = write ? held == LockMode.Exclusive : held != LockMode.None;
+            if (!ok && reported.Add(op.Syntax.SpanStart))
+            {
+                block.ReportDiagnostic(Diagnostic.Create(Descriptors.GuardedMemberWithoutLock, op.Syntax.GetLocation(), member.Name, ResourceKeys.Display(key), write ? "for write" : "(for read or write)"));
+            }
+        }, block.CancellationToken);
+    }
+
+    private static string? GuardOf(ISymbol member)
+    {
+        foreach (var a in member.GetAttributes())
+        {
+            if (ContractReader.IsOurs(a, AttributeNames.GuardedBy) && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string name)
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsWrite(IOperation op) =>
+        op.Parent is IAssignmentOperation assignment && assignment.Target == op
+        || op.Parent is IIncrementOrDecrementOperation
+        || (op.Parent is IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out });
+
+    private static bool TouchesGuarded(IOperation root)
+    {
+        foreach (var op in ResourceKeys.Walk(root))
+        {
+            if ((op is IFieldReferenceOperation f && GuardOf(f.Field) is not null) || (op is IPropertyReferenceOperation p && GuardOf(p.Property) is not null))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
