@@ -9,7 +9,23 @@ internal sealed class ContractReader
     private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _cache = new(SymbolEqualityComparer.Default);
 
     /// <summary>The contract of <paramref name="method"/> (its original definition's attributes; property accessors use the property's too).</summary>
-    public MethodContract For(IMethodSymbol method) => _cache.GetOrAdd(method.OriginalDefinition, Read);
+    public MethodContract For(IMethodSymbol method) => _cache.GetOrAdd(method.OriginalDefinition, m => WellKnown(m) ?? Read(m));
+
+    // The BCL's own locks, so that `lock (x)` and [GuardedBy("x")] on a Monitor-locked field are understood.
+    private static MethodContract? WellKnown(IMethodSymbol method)
+    {
+        if (method.ContainingType is not { Name: "Monitor", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } })
+        {
+            return null;
+        }
+
+        return method.Name switch
+        {
+            "Enter" or "TryEnter" => new MethodContract { AcquiresLock = LockMode.Exclusive, AcquiresLockTarget = method.Parameters.Length > 0 ? method.Parameters[0].Name : null, IsMonitor = true },
+            "Exit" => new MethodContract { ReleasesLock = true, ReleasesLockTarget = method.Parameters.Length > 0 ? method.Parameters[0].Name : null, IsMonitor = true },
+            _ => MethodContract.Empty,
+        };
+    }
 
     /// <summary>True when <paramref name="attribute"/> is one of ours by metadata name.</summary>
     public static bool IsOurs(AttributeData attribute, string name) =>

@@ -42,6 +42,9 @@ internal sealed class MethodContract
     public bool IsDeviceAccess { get; init; }
     public bool IsRuntimePmCallback { get; init; }
 
+    /// <summary>A BCL monitor (lock statement) acquire/release: tracked for [GuardedBy] only, not as memory_lock.</summary>
+    public bool IsMonitor { get; init; }
+
     public bool IsEmpty =>
         !AcquiresPm && !ReleasesPm && !RequiresPm && AcquiresLock == LockMode.None && !ReleasesLock
         && RequiresLock == LockMode.None && !ExcludesLock && !IsDeviceAccess && !IsRuntimePmCallback;

@@ -36,6 +36,13 @@ internal sealed class ResourceFlowAnalysis
     private readonly HashSet<(FindingKind, string, int)> _reported = new();
     private readonly string? _selfPmKey;
     private readonly string? _selfLockKey;
+    private readonly Dictionary<CaptureId, ILocalSymbol> _captureLocals = new();
+    private readonly HashSet<string> _monitorKeys = new();
+
+    // Clang's rule: a contract on the receiver itself ("this" is the resource) describes a primitive whose body is
+    // trusted, not checked (RuntimePm.Get, MemoryLock.DownWrite, a file's own get/put wrappers).
+    private readonly bool _trustPmBody;
+    private readonly bool _trustLockBody;
 
     private ResourceFlowAnalysis(
         ControlFlowGraph cfg,
@@ -53,6 +60,9 @@ internal sealed class ResourceFlowAnalysis
         _keys = new ResourceKeys(ResourceKeys.FindAliases(cfg.Blocks.SelectMany(b => b.Operations.Concat(b.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { b.BranchValue }))));
         _selfPmKey = SelfKey(_self.AcquiresPm ? _self.AcquiresPmTarget : _self.ReleasesPmTarget, isLock: false);
         _selfLockKey = SelfKey(_self.AcquiresLock != LockMode.None ? _self.AcquiresLockTarget : _self.ReleasesLock ? _self.ReleasesLockTarget : _self.RequiresLockTarget, isLock: true);
+        _trustPmBody = (_self.AcquiresPm && _self.AcquiresPmTarget is null) || (_self.ReleasesPm && _self.ReleasesPmTarget is null);
+        _trustLockBody = method is not null && !HasMemoryLockMember(method.ContainingType)
+            && ((_self.AcquiresLock != LockMode.None && _self.AcquiresLockTarget is null) || (_self.ReleasesLock && _self.ReleasesLockTarget is null));
     }
 
     /// <summary>What was found.</summary>
@@ -76,6 +86,9 @@ internal sealed class ResourceFlowAnalysis
         analysis.Solve();
         return analysis;
     }
+
+    /// <summary>True for a lock taken with a BCL monitor (lock statement): only [GuardedBy] cares about it.</summary>
+    public bool IsMonitorKey(string key) => _monitorKeys.Contains(key);
 
     /// <summary>The lock key of a memory_lock contract: the receiver's MemoryLock member, or the receiver itself when it is the lock.</summary>
     public string? LockKeyFor(IInvocationOperation invocation, string? target)
@@ -122,11 +135,12 @@ internal sealed class ResourceFlowAnalysis
 
         if (target is not null)
         {
+            var head = target.Split('.')[0];
             foreach (var p in _method.Parameters)
             {
-                if (p.Name == target)
+                if (p.Name == head)
                 {
-                    return p.Name;
+                    return target;
                 }
             }
 
@@ -152,6 +166,11 @@ internal sealed class ResourceFlowAnalysis
                 if (op is IFlowCaptureOperation capture && _keys.PathOf(capture.Value, _capturePaths) is { } path)
                 {
                     _capturePaths[capture.Id] = path;
+                }
+
+                if (op is IFlowCaptureOperation { Value: ILocalReferenceOperation capturedLocal } localCapture)
+                {
+                    _captureLocals[localCapture.Id] = capturedLocal.Local;
                 }
             }
         }
@@ -507,13 +526,16 @@ internal sealed class ResourceFlowAnalysis
             case IFlowCaptureOperation capture:
                 return Map(states, s => s.WithValue(capture.Id, ValueOf(capture.Value, s)));
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
-                return Map(states, s => s.WithValue(local.Local, ValueOf(assignment.Value, s)));
+                return Map(states, s => ForgetNullness(s, local.Local).WithValue(local.Local, ValueOf(assignment.Value, s)));
             case IVariableDeclaratorOperation { Initializer: { } init } declarator:
-                return Map(states, s => s.WithValue(declarator.Symbol, ValueOf(init.Value, s)));
+                return Map(states, s => ForgetNullness(s, declarator.Symbol).WithValue(declarator.Symbol, ValueOf(init.Value, s)));
             default:
                 return states;
         }
     }
+
+    private static PathState ForgetNullness(PathState state, ILocalSymbol local) =>
+        state.Facts.ContainsKey(local) && !state.Values.ContainsKey(local) ? new PathState(state.Pm, state.Locks, state.Facts.Remove(local), state.Values, state.Origins, state.Scopes) : state;
 
     private static IReadOnlyCollection<PathState> Map(IReadOnlyCollection<PathState> states, Func<PathState, PathState> f)
     {
@@ -591,11 +613,21 @@ internal sealed class ResourceFlowAnalysis
 
         if (contract.ReleasesLock && LockKeyFor(invocation, contract.ReleasesLockTarget) is { } unlockKey)
         {
+            if (contract.IsMonitor)
+            {
+                _monitorKeys.Add(unlockKey);
+            }
+
             current = ReleaseLock(invocation, unlockKey, current);
         }
 
         if (contract.AcquiresLock != LockMode.None && LockKeyFor(invocation, contract.AcquiresLockTarget) is { } lockKey)
         {
+            if (contract.IsMonitor)
+            {
+                _monitorKeys.Add(lockKey);
+            }
+
             if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
             {
                 // Try-lock: held only on the "true" result.
@@ -610,6 +642,15 @@ internal sealed class ResourceFlowAnalysis
             }
 
             current = current.WithLock(lockKey, contract.AcquiresLock);
+            foreach (var argument in invocation.Arguments)
+            {
+                // Monitor.Enter(obj, ref lockTaken): the flag says the lock is held.
+                if (argument.Parameter is { RefKind: RefKind.Ref, Type.SpecialType: SpecialType.System_Boolean } && argument.Value is ILocalReferenceOperation taken)
+                {
+                    current = current.WithFact(taken.Local, Signs.Positive);
+                }
+            }
+
             if (ReturnsScope(invocation.TargetMethod, isLock: true))
             {
                 current = current.WithScope(invocation, new ScopeBinding(true, lockKey));
@@ -706,7 +747,7 @@ internal sealed class ResourceFlowAnalysis
     // ---- conditions -----------------------------------------------------------------------------------------------
 
     // Splits a state by a branch condition: (state if true, state if false); null where that side is impossible.
-    private static (PathState? WhenTrue, PathState? WhenFalse) Refine(PathState state, IOperation condition)
+    private (PathState? WhenTrue, PathState? WhenFalse) Refine(PathState state, IOperation condition)
     {
         switch (condition)
         {
@@ -719,6 +760,8 @@ internal sealed class ResourceFlowAnalysis
                 return (f, t);
             case IIsNullOperation isNull when ValueOf(isNull.Operand, state) is { } nv && state.Scopes.ContainsKey(nv):
                 return (null, state);
+            case IIsNullOperation isNull when LocalOf(isNull.Operand) is { } nullLocal:
+                return SplitNull(state, nullLocal);
             case IBinaryOperation binary:
                 return RefineComparison(state, binary.OperatorKind, binary.LeftOperand, binary.RightOperand);
             case IIsPatternOperation pattern:
@@ -731,11 +774,28 @@ internal sealed class ResourceFlowAnalysis
             return Split(state, value, signs, Signs.Positive);
         }
 
+        // A bool local or a member that cannot change under us, tested twice: the second test agrees with the first.
+        if (condition.Type?.SpecialType == SpecialType.System_Boolean && StableKeyOf(condition) is { } stable)
+        {
+            var known = state.Facts.TryGetValue(stable, out var s) ? s : Signs.Zero | Signs.Positive;
+            return Split(state, stable, known, Signs.Positive);
+        }
+
         return (state, state);
     }
 
-    private static (PathState?, PathState?) RefineComparison(PathState state, BinaryOperatorKind kind, IOperation left, IOperation right)
+    private (PathState?, PathState?) RefineComparison(PathState state, BinaryOperatorKind kind, IOperation left, IOperation right)
     {
+        if (kind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals)
+        {
+            var nullOther = right.ConstantValue is { HasValue: true, Value: null } ? left : left.ConstantValue is { HasValue: true, Value: null } ? right : null;
+            if (nullOther is not null && LocalOf(nullOther) is { } local && !(ValueOf(nullOther, state) is { } sv && state.Scopes.ContainsKey(sv)))
+            {
+                var (isNull, notNull) = SplitNull(state, local);
+                return kind == BinaryOperatorKind.Equals ? (isNull, notNull) : (notNull, isNull);
+            }
+        }
+
         var onLeft = ValueOf(left, state);
         var value = onLeft ?? ValueOf(right, state);
         if (value is null)
@@ -759,8 +819,23 @@ internal sealed class ResourceFlowAnalysis
         return whereTrue is { } wt ? Split(state, value, signs, wt) : (state, state);
     }
 
-    private static (PathState?, PathState?) RefinePattern(PathState state, IOperation valueOp, IPatternOperation pattern)
+    private (PathState?, PathState?) RefinePattern(PathState state, IOperation valueOp, IPatternOperation pattern)
     {
+        if (LocalOf(valueOp) is { } patternLocal)
+        {
+            switch (pattern)
+            {
+                case IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } }:
+                    return SplitNull(state, patternLocal);
+                case INegatedPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } }:
+                    var (isNull, notNull) = SplitNull(state, patternLocal);
+                    return (notNull, isNull);
+                case IRecursivePatternOperation or IDeclarationPatternOperation:
+                    var (wasNull, nonNull) = SplitNull(state, patternLocal);
+                    return (nonNull, state);
+            }
+        }
+
         if (ValueOf(valueOp, state) is not { } value || !state.Facts.TryGetValue(value, out var signs))
         {
             return (state, state);
@@ -776,6 +851,50 @@ internal sealed class ResourceFlowAnalysis
         };
 
         return whereTrue is { } wt ? Split(state, value, signs, wt) : (state, state);
+    }
+
+    // A condition whose value is the same each time it is read in this method: an unassigned-since bool local, a
+    // readonly field, or a get-only property of the receiver (latched configuration such as DisableIdleD3).
+    private object? StableKeyOf(IOperation op)
+    {
+        switch (op)
+        {
+            case IConversionOperation c:
+                return StableKeyOf(c.Operand);
+            case ILocalReferenceOperation l:
+                return l.Local;
+            case IFlowCaptureReferenceOperation cr when _captureLocals.TryGetValue(cr.Id, out var local):
+                return local;
+            case IFieldReferenceOperation { Field.IsReadOnly: true } f:
+                return _keys.PathOf(f, _capturePaths);
+            case IPropertyReferenceOperation { Property: { SetMethod: null, IsIndexer: false } } p:
+                return _keys.PathOf(p, _capturePaths);
+            default:
+                return null;
+        }
+    }
+
+    // The local an expression reads (directly or through a flow capture), for null-ness facts.
+    private ILocalSymbol? LocalOf(IOperation op) => op switch
+    {
+        IConversionOperation c => LocalOf(c.Operand),
+        ILocalReferenceOperation l => l.Local,
+        IFlowCaptureReferenceOperation cr when _captureLocals.TryGetValue(cr.Id, out var local) => local,
+        _ => null,
+    };
+
+    // Null-ness of a local: Zero = null, Positive = not null; unknown until tested, forgotten when assigned.
+    private static (PathState? IsNull, PathState? NotNull) SplitNull(PathState state, ILocalSymbol local)
+    {
+        if (state.Values.ContainsKey(local))
+        {
+            return (state, state);
+        }
+
+        var known = state.Facts.TryGetValue(local, out var signs) ? signs : Signs.Zero | Signs.Positive;
+        var isNull = known & Signs.Zero;
+        var notNull = known & Signs.Positive;
+        return (isNull == Signs.None ? null : state.WithFact(local, isNull), notNull == Signs.None ? null : state.WithFact(local, notNull));
     }
 
     private static Signs? Not(Signs? signs) => signs is { } s ? Signs.All & ~s : null;
@@ -802,7 +921,7 @@ internal sealed class ResourceFlowAnalysis
     {
         if (state.CountOf(ContractCredit) > 0)
         {
-            Report(FindingKind.ContractMismatch, ContractCredit, location, null, "release a runtime-PM reference|does not put one on the path that " + detail);
+            Report(FindingKind.ContractMismatch, ContractCredit, location, null, "release a runtime-PM reference|does not put one on the path that " + detail, pmResource: true);
         }
 
         var held = state.Pm.Where(kv => kv.Key != ContractCredit && kv.Value > 0).ToList();
@@ -813,7 +932,7 @@ internal sealed class ResourceFlowAnalysis
             var satisfied = matching.Count == 1 && matching[0].Value == 1;
             if (!satisfied && !_self.AcquiresPmOnSuccess)
             {
-                Report(FindingKind.ContractMismatch, expectedKey ?? "this", location, null, "return holding a runtime-PM reference|does not hold one on the path that " + detail);
+                Report(FindingKind.ContractMismatch, expectedKey ?? "this", location, null, "return holding a runtime-PM reference|does not hold one on the path that " + detail, pmResource: true);
             }
 
             if (satisfied || (matching.Count == 0 && _self.AcquiresPmOnSuccess))
@@ -824,7 +943,7 @@ internal sealed class ResourceFlowAnalysis
 
         if (_self.ReleasesPm && _selfPmKey is not null && state.CountOf(_selfPmKey) > 0)
         {
-            Report(FindingKind.ContractMismatch, _selfPmKey, location, null, "release the runtime-PM reference on '" + ResourceKeys.Display(_selfPmKey) + "'|still holds it on the path that " + detail);
+            Report(FindingKind.ContractMismatch, _selfPmKey, location, null, "release the runtime-PM reference on '" + ResourceKeys.Display(_selfPmKey) + "'|still holds it on the path that " + detail, pmResource: true);
             held = held.Where(kv => kv.Key != _selfPmKey).ToList();
         }
 
@@ -851,11 +970,11 @@ internal sealed class ResourceFlowAnalysis
         {
             if (_self.AcquiresLock != LockMode.None)
             {
-                Report(FindingKind.ContractMismatch, _selfLockKey, location, null, "return holding '" + ResourceKeys.Display(_selfLockKey) + "'|does not hold it on the path that " + detail);
+                Report(FindingKind.ContractMismatch, _selfLockKey, location, null, pmResource: false, detail: "return holding '" + ResourceKeys.Display(_selfLockKey) + "'|does not hold it on the path that " + detail);
             }
             else if (_self.RequiresLock != LockMode.None && !_self.ReleasesLock)
             {
-                Report(FindingKind.ContractMismatch, _selfLockKey, location, null, "keep '" + ResourceKeys.Display(_selfLockKey) + "' held|releases it on the path that " + detail);
+                Report(FindingKind.ContractMismatch, _selfLockKey, location, null, pmResource: false, detail: "keep '" + ResourceKeys.Display(_selfLockKey) + "' held|releases it on the path that " + detail);
             }
         }
     }
@@ -909,8 +1028,14 @@ internal sealed class ResourceFlowAnalysis
         };
     }
 
-    private void Report(FindingKind kind, string key, Location location, Location? related, string detail, bool getSyncFailure = false)
+    private void Report(FindingKind kind, string key, Location location, Location? related, string detail, bool getSyncFailure = false, bool? pmResource = null)
     {
+        var isPm = pmResource ?? kind is FindingKind.PmLeak or FindingKind.PmUnderflow;
+        if ((isPm && _trustPmBody) || (!isPm && _trustLockBody) || (!isPm && _monitorKeys.Contains(key)))
+        {
+            return;
+        }
+
         if (_reported.Add((kind, key, location.SourceSpan.Start)))
         {
             _findings.Add(new FlowFinding(kind, key, location, related, detail, getSyncFailure));

@@ -56,11 +56,22 @@ internal sealed class ResourceKeys
             return receiver is null ? null : PathOf(receiver, captures);
         }
 
+        // "device.Power": a path under a parameter.
+        var head = target;
+        var rest = string.Empty;
+        var dot = target.IndexOf('.');
+        if (dot > 0)
+        {
+            head = target.Substring(0, dot);
+            rest = target.Substring(dot);
+        }
+
         foreach (var argument in invocation.Arguments)
         {
-            if (argument.Parameter?.Name == target)
+            if (argument.Parameter?.Name == head)
             {
-                return PathOf(argument.Value, captures);
+                var argPath = PathOf(argument.Value, captures);
+                return argPath is null ? null : argPath + rest;
             }
         }
 
@@ -80,7 +91,17 @@ internal sealed class ResourceKeys
         {
             foreach (var op in Walk(root))
             {
-                if (op is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment)
+                if (op is IDeclarationPatternOperation { DeclaredSymbol: ILocalSymbol declared } && op.Parent is IIsPatternOperation isPattern)
+                {
+                    assignments[declared] = assignments.TryGetValue(declared, out var n0) ? n0 + 1 : 1;
+                    initial[declared] = isPattern.Value;
+                }
+                else if (op is IRecursivePatternOperation { DeclaredSymbol: ILocalSymbol declaredRec } && op.Parent is IIsPatternOperation isRec)
+                {
+                    assignments[declaredRec] = assignments.TryGetValue(declaredRec, out var n1) ? n1 + 1 : 1;
+                    initial[declaredRec] = isRec.Value;
+                }
+                else if (op is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment)
                 {
                     assignments[target.Local] = assignments.TryGetValue(target.Local, out var n) ? n + 1 : 1;
                     initial[target.Local] = assignment.Value;
@@ -95,20 +116,26 @@ internal sealed class ResourceKeys
 
         var aliases = new Dictionary<ILocalSymbol, string>(SymbolEqualityComparer.Default);
         var keys = new ResourceKeys(aliases);
-        foreach (var kv in initial)
+        // Twice, so a local copied from an aliased local ("parent = p") resolves too.
+        for (var pass = 0; pass < 2; pass++)
         {
-            if (assignments[kv.Key] == 1 && kv.Value is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation)
+            foreach (var kv in initial)
             {
-                var path = keys.PathOf(kv.Value);
-                if (path is not null)
+                if (assignments[kv.Key] == 1 && Unwrap(kv.Value) is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation or ILocalReferenceOperation)
                 {
-                    aliases[kv.Key] = path;
+                    var path = keys.PathOf(Unwrap(kv.Value));
+                    if (path is not null && path != kv.Key.Name)
+                    {
+                        aliases[kv.Key] = path;
+                    }
                 }
             }
         }
 
         return aliases;
     }
+
+    private static IOperation Unwrap(IOperation op) => op is IConversionOperation c ? Unwrap(c.Operand) : op;
 
     private static string? Join(string? head, string name) => head is null ? null : head + "." + name;
 

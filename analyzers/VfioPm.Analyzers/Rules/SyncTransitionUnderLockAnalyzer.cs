@@ -25,14 +25,14 @@ public sealed class SyncTransitionUnderLockAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         FlowDriver.Register(context, static (block, contracts, graph, method) =>
         {
-            ResourceFlowAnalysis.Run(graph, method, contracts, (_, op, states) =>
+            ResourceFlowAnalysis.Run(graph, method, contracts, (analysis, op, states) =>
             {
                 if (op is not IInvocationOperation invocation || !contracts.For(invocation.TargetMethod).ExcludesLock)
                 {
                     return;
                 }
 
-                var held = HeldFacts.MustLocks(states).FirstOrDefault();
+                var held = HeldFacts.MustLocks(states).FirstOrDefault(l => !analysis.IsMonitorKey(l.Key));
                 if (held.Key is not null)
                 {
                     block.ReportDiagnostic(Diagnostic.Create(Descriptors.SyncTransitionUnderMemoryLock, invocation.Syntax.GetLocation(),

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 
 namespace VfioPm.Runtime.Pci;
@@ -30,6 +31,7 @@ public partial class PciDevice
     /// <returns>The probe result; <c>-EBUSY</c> if a driver is already bound.</returns>
     /// <remarks>May sleep.</remarks>
     // models local_pci_probe() inside really_probe()
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "local_pci_probe(): on success the probe reference is kept for the bound driver until Unbind.")]
     public int Bind(PciDriver driver)
     {
         if (Interlocked.CompareExchange(ref _boundDriver, driver, null) is not null)
@@ -55,6 +57,7 @@ public partial class PciDevice
     /// <summary>Unbinds the driver: its remove runs with the device resumed, then the probe reference is dropped.</summary>
     /// <remarks>May sleep.</remarks>
     // models pci_device_remove()
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pci_device_remove(): drops the probe reference Bind kept.")]
     public void Unbind()
     {
         var driver = Volatile.Read(ref _boundDriver);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using VfioPm.Runtime.Power;
 
 namespace VfioPm.Runtime.Pci;
@@ -19,6 +20,7 @@ public sealed class PciePortDriver : PciDriver, IRuntimePmCallbacks
 
     /// <inheritdoc/>
     // models pcie_portdrv_probe() (runtime-PM part)
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pcie_portdrv_probe(): hands the PCI core's probe reference back so the port can autosuspend.")]
     public override int Probe(PciDevice device)
     {
         if (device.Spec.BridgeD3Possible)
@@ -35,6 +37,7 @@ public sealed class PciePortDriver : PciDriver, IRuntimePmCallbacks
 
     /// <inheritdoc/>
     // models pcie_portdrv_remove() (runtime-PM part)
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "pcie_portdrv_remove(): re-takes the reference the PCI core drops after remove.")]
     public override void Remove(PciDevice device)
     {
         if (device.Spec.BridgeD3Possible)

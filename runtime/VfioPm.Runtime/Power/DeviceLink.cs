@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Threading;
 
@@ -37,6 +38,7 @@ public sealed class DeviceLink
 
     /// <summary>Creates a link; returns <see langword="null"/> when <see cref="DeviceLinkFlags.RpmActive"/> could not resume the supplier.</summary>
     // models device_link_add() (the runtime-PM parts: DL_FLAG_RPM_ACTIVE and pm_runtime_new_link()).
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "DL_FLAG_RPM_ACTIVE: the link owns the supplier reference (rpm_active) until it is released.")]
     public static DeviceLink? Add(Device consumer, Device supplier, DeviceLinkFlags flags)
     {
         ArgumentNullException.ThrowIfNull(consumer);
@@ -90,6 +92,7 @@ public sealed class DeviceLink
     }
 
     // models rpm_get_suppliers() for one link: called on the consumer's resume, before its callback.
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0003", Justification = "rpm_get_suppliers(): a supplier with runtime PM disabled (-EACCES) is tolerated and its reference is counted in rpm_active on purpose.")]
     internal int GetSupplier()
     {
         var ret = Supplier.Power.GetSync();
@@ -105,6 +108,7 @@ public sealed class DeviceLink
     }
 
     // models pm_runtime_release_supplier(): drop every reference taken through this link.
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pm_runtime_release_supplier(): drops the references counted in rpm_active.")]
     internal void ReleaseSupplier()
     {
         while (DecrementNotOne() && Supplier.Power.UsageCount > 0)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Threading;
 using VfioPm.Annotations;
@@ -92,6 +93,7 @@ public sealed partial class VfioPciCoreDevice
 
     // models vfio_pci_runtime_pm_entry(): zap mmaps and take memory_lock for write; give up the open reference with
     // put_noidle only — the real put (and the suspend) comes from the ioctl wrapper, outside the lock.
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_runtime_pm_entry(): gives up the open reference to the user's low-power state (spec 3.5.1).")]
     private int RuntimePmEntry(EventFd? wakeEventFd)
     {
         ZapAndDownWriteMemoryLock();
@@ -129,6 +131,7 @@ public sealed partial class VfioPciCoreDevice
     // (ioctl wrapper) or resumes it after dropping the lock (close).
     // Caller holds memory_lock for write.
     [RequiresMemoryLock(MemoryLockMode.Exclusive)]
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "__vfio_pci_runtime_pm_exit(): re-takes the open reference given up at entry (spec 3.5.4).")]
     private void RuntimePmExitLocked()
     {
         if (!_pmRuntimeEngaged)

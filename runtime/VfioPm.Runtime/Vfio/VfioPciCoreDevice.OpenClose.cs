@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Threading;
 using VfioPm.Runtime.Pci;
@@ -68,6 +69,7 @@ public sealed partial class VfioPciCoreDevice
     }
 
     // models vfio_pci_core_enable(). Caller holds the device-set lock; may sleep.
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "vfio_pci_core_enable(): the open reference, held until the last close (spec 3.4).")]
     private int Enable()
     {
         if (!DisableIdleD3)
@@ -108,6 +110,7 @@ public sealed partial class VfioPciCoreDevice
     }
 
     // models vfio_pci_core_disable(). Caller holds the device-set lock; may sleep.
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_core_disable(): drops the open reference taken at enable (spec 3.4).")]
     private void Disable()
     {
         // 1. Re-take the open reference the user gave up, under memory_lock; no eventfd signal at close.

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Generic;
 using VfioPm.Runtime.Pci;
 
@@ -17,6 +18,8 @@ public sealed partial class VfioPciCoreDevice
     /// <returns><paramref name="numVfs"/>; 0 for disable; <c>-EINVAL</c> for a second enable; a raw resume or enable error.</returns>
     /// <remarks>Called with the device lock held (sysfs). Takes memory_lock; may sleep.</remarks>
     // models vfio_pci_core_sriov_configure()
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "vfio_pci_core_sriov_configure(): the SR-IOV reference is kept while VFs exist and put once at disable (spec 3.14).")]
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_core_sriov_configure(): the SR-IOV reference is kept while VFs exist and put once at disable (spec 3.14).")]
     public int SriovConfigure(int numVfs)
     {
         if (numVfs > 0)
@@ -49,7 +52,13 @@ public sealed partial class VfioPciCoreDevice
             ret = Pdev.EnableSriov(numVfs);
             if (ret != 0)
             {
-                _sriovActive = false;
+                // The 2026 kernel clears the flag without the lock; clearing it under the lock is strictly safer and
+                // keeps [GuardedBy] honest.
+                using (MemoryLock.WriteLock())
+                {
+                    _sriovActive = false;
+                }
+
                 Pdev.Power.Put();
                 RemoveFromSriovPfs();
                 return ret;
@@ -66,7 +75,11 @@ public sealed partial class VfioPciCoreDevice
         }
 
         RemoveFromSriovPfs();
-        _sriovActive = false;
+        using (MemoryLock.WriteLock())
+        {
+            _sriovActive = false;
+        }
+
         return 0;
     }
 

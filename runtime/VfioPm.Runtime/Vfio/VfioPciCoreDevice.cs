@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using VfioPm.Annotations;
 using VfioPm.Runtime.Pci;
@@ -57,9 +58,11 @@ public sealed partial class VfioPciCoreDevice
 
     /// <summary><c>pm_runtime_engaged</c>: the user's low-power feature is active and vfio has given up its open reference.</summary>
     /// <remarks>Written under <see cref="MemoryLock"/> (write); this read-out is for observers and may be stale.</remarks>
+    [SuppressMessage("VfioPm.Locking", "VPM0009", Justification = "Read-out for observers and tests; documented as possibly stale. The model's own readers hold memory_lock.")]
     public bool PmRuntimeEngaged => Volatile.Read(ref _pmRuntimeEngaged);
 
     /// <summary>True while a wake-up eventfd from LOW_POWER_ENTRY_WITH_WAKEUP is armed.</summary>
+    [SuppressMessage("VfioPm.Locking", "VPM0009", Justification = "Read-out for observers and tests; documented as possibly stale. The model's own readers hold memory_lock.")]
     public bool HasWakeEventFd => Volatile.Read(ref _pmWakeEventFd) is not null;
 
     /// <summary><c>pm_intx_masked</c>: the last runtime suspend masked INTx, so resume unmasks it.</summary>
@@ -76,6 +79,7 @@ public sealed partial class VfioPciCoreDevice
     }
 
     /// <summary><c>sriov_active</c> (2026+): VFs are being or have been enabled; the PF must not leave D0.</summary>
+    [SuppressMessage("VfioPm.Locking", "VPM0009", Justification = "Read-out for observers and tests; documented as possibly stale. The model's own readers hold memory_lock.")]
     public bool SriovActive => Volatile.Read(ref _sriovActive);
 
     /// <summary>How many times the device is open (the device's <c>open_count</c>).</summary>
@@ -91,6 +95,7 @@ public sealed partial class VfioPciCoreDevice
     /// <returns>0; <c>-EINVAL</c> for a bridge (header type must be normal) or a second registration; <c>-EBUSY</c> for a PF that already has VFs.</returns>
     /// <remarks>Called from probe, with the PCI core's probe reference held. May sleep.</remarks>
     // models vfio_pci_core_register_device()
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_core_register_device(): drops the PCI core's probe reference so the unused device can idle into D3 (spec 3.3).")]
     public int Register()
     {
         if (Pdev.IsBridge || IsRegistered)
@@ -128,6 +133,7 @@ public sealed partial class VfioPciCoreDevice
     /// <returns>0; <c>-EBUSY</c> while the device is open (the kernel waits for users; the model cannot).</returns>
     /// <remarks>May sleep.</remarks>
     // models vfio_pci_core_unregister_device()
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "vfio_pci_core_unregister_device(): re-takes the reference the PCI core drops after remove (spec 3.3).")]
     public int Unregister()
     {
         if (!IsRegistered)
