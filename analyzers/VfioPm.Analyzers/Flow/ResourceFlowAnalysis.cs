@@ -557,6 +557,9 @@ internal sealed class ResourceFlowAnalysis
                 return ValueOf(c.Operand, state);
             case IParenthesizedOperation p:
                 return ValueOf(p.Operand, state);
+            case ISimpleAssignmentOperation assignment:
+                // "(ret = pm.ResumeAndGet()) < 0": an assignment's value is what it assigns.
+                return ValueOf(assignment.Value, state);
             case IInvocationOperation:
                 return state.Facts.ContainsKey(op) || state.Scopes.ContainsKey(op) ? op : null;
             case ILocalReferenceOperation l:

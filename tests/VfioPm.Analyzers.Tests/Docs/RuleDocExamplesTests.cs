@@ -1,0 +1,66 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using VfioPm.Analyzers.Tests.Harness;
+
+namespace VfioPm.Analyzers.Tests.Docs;
+
+/// <summary>
+/// The rule pages' examples against the shipped analyzers (all of them together, as a user has them): a "Wrong" example
+/// is reported exactly on the lines marked <c>// VPMxxxx:</c>, and a "Right" example has no VPM diagnostic at all.
+/// </summary>
+public class RuleDocExamplesTests
+{
+    private static readonly Regex Marker = new(@"// (VPM0[0-9]{3}):", RegexOptions.Compiled);
+
+    public static IEnumerable<object[]> RuleIds => RuleDocsTests.RuleIds;
+
+    /// <summary>Every analyzer in the VfioPm.Analyzers assembly.</summary>
+    private static ImmutableArray<DiagnosticAnalyzer> Analyzers() =>
+        typeof(Descriptors).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public async Task Wrong_is_reported_on_the_marked_lines_and_Right_is_clean(string id)
+    {
+        var analyzers = Analyzers();
+        Assert.True(
+            analyzers.Any(a => a.SupportedDiagnostics.Any(d => d.Id == id)),
+            $"No analyzer in {typeof(Descriptors).Assembly.GetName().Name} supports {id}, so its page's examples cannot be checked.");
+        var doc = RuleDoc.For(id);
+
+        var wrong = doc.CSharp("Wrong").Single();
+        var expected = wrong.Split('\n')
+            .SelectMany((line, i) => Marker.Matches(line).Select(m => $"{m.Groups[1].Value} at line {i + 1}"))
+            .OrderBy(x => x, StringComparer.Ordinal)
+            .ToList();
+        Assert.Contains(expected, e => e.StartsWith(id, StringComparison.Ordinal));
+        Assert.Equal(expected, await ReportedAsync(analyzers, wrong, $"{id} Wrong"));
+
+        foreach (var right in doc.CSharp("Right"))
+        {
+            Assert.Empty(await ReportedAsync(analyzers, right, $"{id} Right"));
+        }
+    }
+
+    private static async Task<List<string>> ReportedAsync(ImmutableArray<DiagnosticAnalyzer> analyzers, string example, string what)
+    {
+        var compilation = TestCompilation.Create([example, RuleDoc.ExamplePrelude]);
+        var run = await AnalyzerRun.RunAsync(compilation, analyzers);
+        run.AssertNoAnalyzerFailures("on the " + what + " example");
+        return run.Diagnostics
+            .Where(d => d.Id.StartsWith("VPM0", StringComparison.Ordinal) && d.Location.SourceTree?.FilePath == TestCompilation.SourcePath(0))
+            .Select(d => $"{d.Id} at line {d.Location.GetLineSpan().StartLinePosition.Line + 1}")
+            .OrderBy(x => x, StringComparer.Ordinal)
+            .ToList();
+    }
+}
