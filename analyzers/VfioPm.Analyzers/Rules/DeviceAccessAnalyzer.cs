@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -40,10 +41,14 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                 var callee = contracts.For(invocation.TargetMethod);
                 var needsLock = callee.IsDeviceAccess && !callee.DeviceAccessLockFree ? callee.DeviceAccess : callee.RequiresLock;
                 var needsLockAtAll = (callee.IsDeviceAccess && !callee.DeviceAccessLockFree) || callee.RequiresLock != LockMode.None;
-                if (needsLockAtAll && analysis.LockKeyFor(invocation, callee.RequiresLockTarget) is { } lockKey)
+                if (needsLockAtAll)
                 {
-                    var held = HeldFacts.MustMode(states, lockKey);
-                    var name = ResourceKeys.Display(lockKey);
+                    // Without a receiver (a static helper) any memory_lock held on every path counts.
+                    var lockKey = analysis.LockKeyFor(invocation, callee.RequiresLockTarget);
+                    var held = lockKey is not null
+                        ? HeldFacts.MustMode(states, lockKey)
+                        : HeldFacts.MustLocks(states).Where(l => !analysis.IsMonitorKey(l.Key)).Select(l => l.Value).DefaultIfEmpty(LockMode.None).Max();
+                    var name = lockKey is not null ? ResourceKeys.Display(lockKey) : "memory_lock";
                     if (held == LockMode.None && reported.Add(("lock", invocation.Syntax.SpanStart)))
                     {
                         block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutMemoryLock, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", name));

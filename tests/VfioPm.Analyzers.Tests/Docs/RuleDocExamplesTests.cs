@@ -4,7 +4,6 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using VfioPm.Analyzers.Tests.Harness;
 
@@ -49,6 +48,20 @@ public class RuleDocExamplesTests
         foreach (var right in doc.CSharp("Right"))
         {
             Assert.Empty(await ReportedAsync(analyzers, right, $"{id} Right"));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public async Task Every_line_prefix_of_the_examples_is_analyzed_without_an_exception(string id)
+    {
+        // What the IDE shows the analyzers while someone types the example in.
+        var settings = VerifierSettings.Default with { AdditionalSources = [RuleDoc.ExamplePrelude] };
+        var examples = RuleDoc.For(id).Blocks.Where(b => b.Language == "csharp" && b.Section is "Wrong" or "Right").ToList();
+        Assert.NotEmpty(examples);
+        foreach (var example in examples)
+        {
+            Assert.True(await RobustnessRunner.RunOnPrefixesAsync(Analyzers(), example.Code, settings) > 1);
         }
     }
 
