@@ -65,6 +65,31 @@ public class RuleDocExamplesTests
         }
     }
 
+    [Fact]
+    public Task VPM0003_fix_turns_the_wrong_example_into_ResumeAndGet() =>
+        VerifyDocumentedFixAsync("VPM0003", "pdev.Power.GetSync()", "{|VPM0003:pdev.Power.GetSync()|}", "GetSync()", "ResumeAndGet()");
+
+    [Fact]
+    public Task VPM0008_fix_masks_the_wrong_example_as_EIO() =>
+        VerifyDocumentedFixAsync("VPM0008", "return ret; //", "return {|VPM0008:ret|}; //", "return ret; //", "return -global::VfioPm.Runtime.Errno.EIO; //");
+
+    /// <summary>The page's "Wrong" example, marked and fixed with the shipped fix, gives what its "Code fix" section says.</summary>
+    private static async Task VerifyDocumentedFixAsync(string id, string mark, string marked, string from, string to)
+    {
+        var fix = typeof(Descriptors).Assembly.GetName().Name + ".CodeFixes";
+        var provider = System.Reflection.Assembly.Load(fix).GetTypes()
+            .Where(t => !t.IsAbstract && typeof(Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider).IsAssignableFrom(t))
+            .Select(t => (Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider)Activator.CreateInstance(t)!)
+            .Single(p => p.FixableDiagnosticIds.Contains(id));
+        var analyzer = Analyzers().Single(a => a.SupportedDiagnostics.Any(d => d.Id == id));
+        Assert.Contains(to.TrimEnd('/', ' '), RuleDoc.For(id).Section("Code fix") + RuleDoc.For(id).CSharp("Right").Single(), StringComparison.Ordinal);
+
+        var wrong = RuleDoc.ExamplePrelude.Replace("global using", "using", StringComparison.Ordinal) + "\n" + RuleDoc.For(id).CSharp("Wrong").Single();
+        Assert.Contains(mark, wrong, StringComparison.Ordinal);
+        await CodeFixVerifier.VerifyFixAsync(
+            analyzer, provider, wrong.Replace(mark, marked, StringComparison.Ordinal), wrong.Replace(from, to, StringComparison.Ordinal));
+    }
+
     private static async Task<List<string>> ReportedAsync(ImmutableArray<DiagnosticAnalyzer> analyzers, string example, string what)
     {
         var compilation = TestCompilation.Create([example, RuleDoc.ExamplePrelude]);
