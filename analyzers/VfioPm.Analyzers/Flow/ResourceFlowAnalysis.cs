@@ -345,7 +345,7 @@ internal sealed class ResourceFlowAnalysis
                         current = RunRegion(region, current);
                     }
 
-                    CheckExit(current, ExitLocation(source, branch), ExitDetail(source, branch));
+                    CheckExit(current, ExitLocation(source, branch), ExitDetail(source, branch), null);
                 }
 
                 yield break;
@@ -362,7 +362,7 @@ internal sealed class ResourceFlowAnalysis
 
         if (destination.Kind == BasicBlockKind.Exit)
         {
-            CheckExit(current, ExitLocation(source, branch), ExitDetail(source, branch));
+            CheckExit(current, ExitLocation(source, branch), ExitDetail(source, branch), branch.Semantics == ControlFlowBranchSemantics.Return ? source.BranchValue : null);
             yield break;
         }
 
@@ -911,11 +911,12 @@ internal sealed class ResourceFlowAnalysis
 
     // ---- exits ----------------------------------------------------------------------------------------------------
 
-    private void CheckExit(IReadOnlyCollection<PathState> states, Location location, string detail)
+    private void CheckExit(IReadOnlyCollection<PathState> states, Location location, string detail, IOperation? returned)
     {
         foreach (var state in states)
         {
             CheckPmAtExit(state, location, detail);
+            CheckOnSuccessReturn(state, location, detail, returned);
             CheckLocksAtExit(state, location, detail);
         }
     }
@@ -956,6 +957,37 @@ internal sealed class ResourceFlowAnalysis
             var getSyncFailure = origin is { HeldOnFailure: true } && state.Facts.TryGetValue(origin.Site, out var signs) && signs == Signs.Negative;
             Report(FindingKind.PmLeak, kv.Key, location, origin?.Site.Syntax.GetLocation(), detail, getSyncFailure);
         }
+    }
+
+    // [AcquiresPmReference(OnSuccess = true)]: what the method returns must say whether it holds the reference.
+    private void CheckOnSuccessReturn(PathState state, Location location, string detail, IOperation? returned)
+    {
+        if (!_self.AcquiresPm || !_self.AcquiresPmOnSuccess || _trustPmBody || returned is null || SignsOf(returned, state) is not { } signs)
+        {
+            return;
+        }
+
+        var held = _selfPmKey is not null ? state.CountOf(_selfPmKey) > 0 : state.Pm.Any(kv => kv.Key != ContractCredit && kv.Value > 0);
+        var success = SignLogic.Success(_self.AcquiresPmSuccess);
+        if (held && (signs & success) == Signs.None)
+        {
+            Report(FindingKind.ContractMismatch, _selfPmKey ?? "this", location, null, "hold a runtime-PM reference exactly when it returns success|returns failure while holding one on the path that " + detail, pmResource: true);
+        }
+        else if (!held && (signs & ~success) == Signs.None)
+        {
+            Report(FindingKind.ContractMismatch, _selfPmKey ?? "this", location, null, "hold a runtime-PM reference exactly when it returns success|returns success without holding one on the path that " + detail, pmResource: true);
+        }
+    }
+
+    // The signs a returned expression can have on this path: a constant's, or a tracked result's.
+    private static Signs? SignsOf(IOperation op, PathState state)
+    {
+        if (SignLogic.ConstantOf(op) is { } constant)
+        {
+            return constant < 0 ? Signs.Negative : constant == 0 ? Signs.Zero : Signs.Positive;
+        }
+
+        return ValueOf(op, state) is { } value && state.Facts.TryGetValue(value, out var signs) ? signs : null;
     }
 
     private void CheckLocksAtExit(PathState state, Location location, string detail)

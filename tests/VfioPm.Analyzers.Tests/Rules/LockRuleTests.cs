@@ -101,6 +101,13 @@ public sealed class LockRuleTests
         """);
 
     [Fact]
+    public Task OnSuccessContractMustReturnWhatItHolds() => Verify<ContractAnalyzer>("""
+        [AcquiresPmReference("Dev.Power", OnSuccess = true)] int Good() { if (Dev.Power.ResumeAndGet() < 0) return -Errno.EIO; return 0; }
+        [AcquiresPmReference("Dev.Power", OnSuccess = true)] int FailureWhileHolding(bool b) { if (Dev.Power.ResumeAndGet() < 0) return -Errno.EIO; if (b) {|VPM0011:return -Errno.EBUSY;|} return 0; }
+        [AcquiresPmReference("Dev.Power", OnSuccess = true)] int SuccessWithoutHolding(bool b) { if (b) {|VPM0011:return 0;|} return Dev.Power.ResumeAndGet(); }
+        """);
+
+    [Fact]
     public Task CallersUseContracts() => Verify<PmReferenceBalanceAnalyzer>("""
         [AcquiresPmReference("Dev.Power")] void Take() { Dev.Power.GetNoResume(); }
         [ReleasesPmReference("Dev.Power")] void Drop() { Dev.Power.PutNoIdle(); }
