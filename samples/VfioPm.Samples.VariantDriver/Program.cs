@@ -1,5 +1,6 @@
 using System;
+using VfioPm.Samples.VariantDriver;
 
-// A vfio-pci variant driver written with the VfioPm generator (work in progress: see issue "Source generator").
-Console.WriteLine("VfioPm variant driver sample: generator pending.");
-return 0;
+// acme-vfio-pci on the simulated platform. "--d3cold" gives the slot platform power control (_PR3).
+var d3cold = Array.Exists(args, a => a == "--d3cold");
+return new VariantDriverScenario(Console.Out).Run(platformD3Cold: d3cold);

@@ -21,6 +21,10 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.AccessWithoutMemoryLock, Descriptors.AccessNeedsExclusiveLock, Descriptors.AccessWithoutPmReference);
 
+    private static bool IsDispatchedHandler(IMethodSymbol? method) =>
+        method is not null && method.GetAttributes().Any(a => a.AttributeClass is { Name: "VfioIoctlAttribute" or "VfioFeatureAttribute" or "VfioRegionAttribute" } c
+            && c.ContainingNamespace?.ToDisplayString() == VfioPm.Analyzers.Contracts.AttributeNames.Namespace);
+
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
@@ -29,7 +33,8 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
         FlowDriver.Register(context, static (block, contracts, graph, method) =>
         {
             var self = method is null ? MethodContract.Empty : contracts.For(method);
-            var pmGuaranteed = self.IsRuntimePmCallback || self.RequiresPm || self.IsDeviceAccess;
+            // Generated dispatchers run [VfioIoctl]/[VfioFeature]/[VfioRegion] handlers inside their get/put bracket.
+            var pmGuaranteed = self.IsRuntimePmCallback || self.RequiresPm || self.IsDeviceAccess || IsDispatchedHandler(method);
             var reported = new HashSet<(string, int)>();
             ResourceFlowAnalysis.Run(graph, method, contracts, (analysis, op, states) =>
             {

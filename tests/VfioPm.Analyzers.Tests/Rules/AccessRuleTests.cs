@@ -68,6 +68,11 @@ public sealed class AccessRuleTests
         """);
 
     [Fact]
+    public Task GeneratedDispatchHandlersRunWithAReference() => Verify<DeviceAccessAnalyzer>("""
+        [VfioIoctl(0x3B6F)] int Reset(System.Span<byte> arg) { using (MemoryLock.WriteLock()) { SetState(); } return 0; }
+        """);
+
+    [Fact]
     public Task LockFreeAccessNeedsOnlyTheReference() => Verify<DeviceAccessAnalyzer>("""
         int F() { using var pm = Dev.Power.ResumeAndGetScope(); return ReadIoPort(); }
         """);
