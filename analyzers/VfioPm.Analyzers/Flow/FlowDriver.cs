@@ -16,8 +16,12 @@ namespace VfioPm.Analyzers.Flow;
 internal static class FlowDriver
 {
     /// <summary>Registers <paramref name="onGraph"/> for every method body worth analysing. The caller configures generated-code analysis and concurrency.</summary>
-    public static void Register(AnalysisContext context, Action<OperationBlockAnalysisContext, ContractReader, ControlFlowGraph, IMethodSymbol?> onGraph)
+    public static void Register(
+        AnalysisContext context,
+        Action<OperationBlockAnalysisContext, ContractReader, ControlFlowGraph, IMethodSymbol?> onGraph,
+        Func<IOperation, IMethodSymbol, ContractReader, bool>? worthAnalysing = null)
     {
+        worthAnalysing ??= Mentions;
         context.RegisterCompilationStartAction(start =>
         {
             if (!ReferencesAnnotations(start.Compilation))
@@ -35,7 +39,7 @@ internal static class FlowDriver
 
                 foreach (var root in block.OperationBlocks)
                 {
-                    if (root is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation) || !Mentions(root, method, contracts))
+                    if (root is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation) || !worthAnalysing(root, method, contracts))
                     {
                         continue;
                     }

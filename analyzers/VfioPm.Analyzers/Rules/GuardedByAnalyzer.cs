@@ -23,45 +23,14 @@ public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (!FlowDriver.ReferencesAnnotations(start.Compilation))
-            {
-                return;
-            }
-
-            var contracts = new ContractReader();
-            start.RegisterOperationBlockAction(block =>
-            {
-                if (block.OwningSymbol is not IMethodSymbol method || method.MethodKind is MethodKind.Constructor or MethodKind.StaticConstructor)
-                {
-                    return;
-                }
-
-                foreach (var root in block.OperationBlocks)
-                {
-                    if (!TouchesGuarded(root))
-                    {
-                        continue;
-                    }
-
-                    Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph;
-                    try
-                    {
-                        graph = block.GetControlFlowGraph(root);
-                    }
-                    catch (System.ArgumentException)
-                    {
-                        continue;
-                    }
-
-                    Check(block, contracts, graph, method);
-                }
-            });
-        });
+        FlowDriver.Register(
+            context,
+            static (block, contracts, graph, method) => Check(block, contracts, graph, method),
+            // Constructors are exempt (nobody else can see the object yet); only bodies touching a guarded member matter.
+            static (root, method, _) => method.MethodKind is not (MethodKind.Constructor or MethodKind.StaticConstructor) && TouchesGuarded(root));
     }
 
-    private static void Check(OperationBlockAnalysisContext block, ContractReader contracts, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, IMethodSymbol method)
+    private static void Check(OperationBlockAnalysisContext block, ContractReader contracts, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, IMethodSymbol? method)
     {
         var reported = new HashSet<int>();
         ResourceFlowAnalysis.Run(graph, method, contracts, (analysis, op, states) =>

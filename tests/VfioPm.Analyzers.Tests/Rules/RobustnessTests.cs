@@ -16,14 +16,9 @@ namespace VfioPm.Analyzers.Tests.Rules;
 /// </summary>
 public sealed class RobustnessTests
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> All = typeof(VfioPm.Analyzers.Rules.PmReferenceBalanceAnalyzer).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
-        .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-        .ToImmutableArray();
-
     public static IEnumerable<object[]> Files()
     {
-        var root = RepoRoot();
+        var root = Shipped.RepoRoot();
         var samples = Directory.GetFiles(Path.Combine(root, "samples"), "*.cs", SearchOption.AllDirectories);
         var ruleTests = Directory.GetFiles(Path.Combine(root, "tests", "VfioPm.Analyzers.Tests", "Rules"), "*Tests.cs");
         return samples.Concat(ruleTests)
@@ -36,8 +31,8 @@ public sealed class RobustnessTests
     [MemberData(nameof(Files))]
     public async Task NoAnalyzerThrowsOnAnyPrefix(string relativePath)
     {
-        var source = File.ReadAllText(Path.Combine(RepoRoot(), relativePath));
-        var prefixes = await RobustnessRunner.RunOnPrefixesAsync(All, Escape(source));
+        var source = File.ReadAllText(Path.Combine(Shipped.RepoRoot(), relativePath));
+        var prefixes = await RobustnessRunner.RunOnPrefixesAsync(Shipped.Analyzers, Escape(source));
         Assert.True(prefixes > 0);
     }
 
@@ -46,16 +41,4 @@ public sealed class RobustnessTests
         .Replace("{|", "{ |", StringComparison.Ordinal).Replace("|}", "| }", StringComparison.Ordinal)
         .Replace("[|", "[ |", StringComparison.Ordinal).Replace("|]", "| ]", StringComparison.Ordinal);
 
-    private static string RepoRoot([CallerFilePath] string thisFile = "")
-    {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(thisFile)!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VfioPm.Analyzers.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("repository root not found above " + thisFile);
-    }
 }
