@@ -1016,7 +1016,6 @@ internal sealed class ResourceFlowAnalysis
 
     private Location ExitLocation(BasicBlock source, ControlFlowBranch branch)
     {
-        var syntax = source.BranchValue?.Syntax.Parent as SyntaxNode;
         if (branch.Semantics is ControlFlowBranchSemantics.Return && source.BranchValue is { } value)
         {
             return (value.Syntax.FirstAncestorOrSelf<Microsoft.CodeAnalysis.CSharp.Syntax.ReturnStatementSyntax>() ?? value.Syntax).GetLocation();
@@ -1040,7 +1039,6 @@ internal sealed class ResourceFlowAnalysis
             return voidReturn.GetLocation();
         }
 
-        _ = syntax;
         return EndOfBody();
     }
 
