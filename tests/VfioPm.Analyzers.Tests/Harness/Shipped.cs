@@ -2,7 +2,7 @@ using System;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
+using VfioPm.Tests.Shared;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace VfioPm.Analyzers.Tests.Harness;
@@ -16,17 +16,6 @@ public static class Shipped
         .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
         .ToImmutableArray();
 
-    /// <summary>The repository root, found from this file's own path (binaries may live outside it with --artifacts-path).</summary>
-    public static string RepoRoot([CallerFilePath] string thisFile = "")
-    {
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(thisFile)!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VfioPm.Analyzers.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("repository root not found above " + thisFile);
-    }
+    /// <summary>The repository root (see <see cref="RepositoryRoot"/>).</summary>
+    public static string RepoRoot() => RepositoryRoot.Path;
 }

@@ -1,23 +1,13 @@
-using System;
-using System.IO;
-using System.Runtime.CompilerServices;
+using VfioPm.Tests.Shared;
 
 namespace VfioPm.Generators.Tests.TestKit;
 
-/// <summary>Locates files of the repository from this source file's compile-time path.</summary>
+/// <summary>Locates files of the repository (see <see cref="RepositoryRoot"/>).</summary>
 internal static class Repository
 {
     /// <summary>The repository root (the folder holding <c>VfioPm.Analyzers.sln</c>).</summary>
-    public static string Root => FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
-    private static string FindRoot([CallerFilePath] string here = "")
-    {
-        var dir = new DirectoryInfo(Path.GetDirectoryName(here)!);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VfioPm.Analyzers.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found from " + here);
-    }
+    /// <summary>The on-disk path of a source file from its compile-time path.</summary>
+    public static string SourcePath(string compiledPath) => RepositoryRoot.SourcePath(compiledPath);
 }

@@ -18,6 +18,7 @@ internal static class Snapshot
     /// <summary>Compares <paramref name="actual"/> with the verified snapshot of <paramref name="name"/>.</summary>
     public static void Match(string actual, string name, [CallerFilePath] string testFile = "")
     {
+        testFile = Repository.SourcePath(testFile);
         var directory = Path.GetDirectoryName(testFile)!;
         var testClass = Path.GetFileNameWithoutExtension(testFile);
         var verified = Path.Combine(directory, $"{testClass}.{name}.verified.cs");
