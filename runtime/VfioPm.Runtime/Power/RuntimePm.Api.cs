@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Threading;
 using VfioPm.Annotations;
 
@@ -12,36 +13,41 @@ public sealed partial class RuntimePm
 
     // models __pm_runtime_idle(): with GET_PUT drop a reference first (underflow → -EINVAL, still in use → 0).
     // Takes the power lock; may sleep unless Async.
-    private int IdleEntry(RpmFlags flags)
-    {
-        if (!PutReachedZero(flags, out var early))
-        {
-            return early;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int IdleEntry(RpmFlags flags) => PutReachedZero(flags, out var early) ? IdleLocked(flags) : early;
 
+    // The locked half of __pm_runtime_idle(). Takes the power lock; may sleep unless Async.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int IdleLocked(RpmFlags flags)
+    {
         lock (_lock)
         {
-            return RpmIdle(flags);
+            var retval = RpmIdle(flags);
+            RefreshFastGate();
+            return retval;
         }
     }
 
     // models __pm_runtime_suspend(): the same GET_PUT prologue as idle, then rpm_suspend.
     // Takes the power lock; may sleep unless Async.
-    private int SuspendEntry(RpmFlags flags)
-    {
-        if (!PutReachedZero(flags, out var early))
-        {
-            return early;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SuspendEntry(RpmFlags flags) => PutReachedZero(flags, out var early) ? SuspendLocked(flags) : early;
 
+    // The locked half of __pm_runtime_suspend(). Takes the power lock; may sleep unless Async.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int SuspendLocked(RpmFlags flags)
+    {
         lock (_lock)
         {
-            return RpmSuspend(flags);
+            var retval = RpmSuspend(flags);
+            RefreshFastGate();
+            return retval;
         }
     }
 
     // The GET_PUT prologue of __pm_runtime_idle/__pm_runtime_suspend: drop a reference; only a put that reaches zero
     // goes on to the state machine. Otherwise the entry returns 0 (still in use) or -EINVAL (underflow). Lock-free.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool PutReachedZero(RpmFlags flags, out int early)
     {
         early = 0;
@@ -55,24 +61,41 @@ public sealed partial class RuntimePm
         return remaining == 0;
     }
 
-    // models __pm_runtime_resume(): with GET_PUT the count goes up first and stays up whatever the result.
-    // Takes the power lock; may sleep unless Async.
-    private int ResumeEntry(RpmFlags flags)
-    {
-        if ((flags & RpmFlags.GetPut) != 0)
-        {
-            Interlocked.Increment(ref _usageCount);
-        }
+    // models __pm_runtime_resume(): with GET_PUT the count goes up first and stays up whatever the result. On an
+    // Active device with nothing pending that is all (RuntimePm.FastPath.cs): rpm_resume() would return 1 unchanged.
+    // Lock-free on that path; otherwise takes the power lock and may sleep unless Async.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ResumeEntry(RpmFlags flags) =>
+        (flags & RpmFlags.GetPut) != 0 && TryGetActive() ? 1 : ResumeLocked(flags);
 
+    // The locked half of __pm_runtime_resume() (the count, with GET_PUT, is already up). Takes the power lock; may
+    // sleep unless Async.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ResumeLocked(RpmFlags flags)
+    {
         lock (_lock)
         {
-            return RpmResume(flags);
+            var retval = RpmResume(flags);
+            RefreshFastGate();
+            return retval;
         }
     }
 
     // models rpm_drop_usage_count(): decrement unless already 0; at 0 refuse, warn and return -EINVAL.
-    // Lock-free. Unlike the kernel's dec-then-reinc, the count is never observably negative.
+    // Lock-free. Unlike the kernel's dec-then-reinc, the count is never observably negative. The first attempt is
+    // inlined into the put helpers; contention and underflow go to the loop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int DropUsageCount()
+    {
+        var current = Volatile.Read(ref _usageCount);
+        return current > 0 && Interlocked.CompareExchange(ref _usageCount, current - 1, current) == current
+            ? current - 1
+            : DropUsageCountContended();
+    }
+
+    // The retry loop of DropUsageCount(), and its underflow refusal. Lock-free.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int DropUsageCountContended()
     {
         while (true)
         {
