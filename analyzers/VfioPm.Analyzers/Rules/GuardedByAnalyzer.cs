@@ -33,7 +33,7 @@ public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
     private static void Check(OperationBlockAnalysisContext block, ContractReader contracts, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, IMethodSymbol? method)
     {
         var reported = new HashSet<int>();
-        ResourceFlowAnalysis.Run(graph, method, contracts, (analysis, op, states) =>
+        SharedFlow.Get(graph, method, contracts, block.CancellationToken).Replay((analysis, op, states) =>
         {
             var (member, instance) = op switch
             {
@@ -60,7 +60,7 @@ public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
             {
                 block.ReportDiagnostic(Diagnostic.Create(Descriptors.GuardedMemberWithoutLock, op.Syntax.GetLocation(), member.Name, ResourceKeys.Display(key), write ? "for write" : "(for read or write)"));
             }
-        }, block.CancellationToken);
+        });
     }
 
     private static string? GuardOf(ISymbol member)
