@@ -34,6 +34,20 @@ internal sealed class ContractReader
         };
     }
 
+    /// <summary>The lock named by <paramref name="member"/>'s [GuardedBy], or <see langword="null"/>.</summary>
+    public static string? GuardOf(ISymbol member)
+    {
+        foreach (var a in member.GetAttributes())
+        {
+            if (IsOurs(a, AttributeNames.GuardedBy) && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string name)
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>True when <paramref name="attribute"/> is one of ours by metadata name.</summary>
     public static bool IsOurs(AttributeData attribute, string name) =>
         attribute.AttributeClass is { } type && type.Name == name && AttributeNames.IsAnnotationsNamespace(type.ContainingNamespace);

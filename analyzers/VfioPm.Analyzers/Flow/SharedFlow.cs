@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using VfioPm.Analyzers.Contracts;
 
 namespace VfioPm.Analyzers.Flow;
@@ -30,10 +31,31 @@ internal static class SharedFlow
 
         // Solved outside the table's lock: a cancelled solve caches nothing, and two racing solves agree anyway.
         var points = new List<FlowPoint>();
-        var analysis = ResourceFlowAnalysis.Run(graph, method, contracts, (_, op, states) => points.Add(new FlowPoint(op, states.ToArray())), cancellation);
+        var analysis = ResourceFlowAnalysis.Run(
+            graph,
+            method,
+            contracts,
+            (_, op, states) =>
+            {
+                if (CanMatter(op, contracts))
+                {
+                    points.Add(new FlowPoint(op, states.ToArray()));
+                }
+            },
+            cancellation);
         var record = new FlowRecord(analysis, points);
         return Solved.GetValue(graph, _ => record);
     }
+
+    // The points a rule can act on: calls with a contract (device access, required/excluded locks and references) and
+    // [GuardedBy] members. Every other point is ignored by every observer, so it is not recorded.
+    private static bool CanMatter(IOperation op, ContractReader contracts) => op switch
+    {
+        IInvocationOperation invocation => !contracts.For(invocation.TargetMethod).IsEmpty,
+        IFieldReferenceOperation field => ContractReader.GuardOf(field.Field) is not null,
+        IPropertyReferenceOperation property => ContractReader.GuardOf(property.Property) is not null,
+        _ => false,
+    };
 }
 
 /// <summary>A point the dataflow's observer saw: a call or member reference, with every path state reaching it then.</summary>
@@ -41,7 +63,7 @@ internal static class SharedFlow
 /// <param name="States">A snapshot of the states.</param>
 internal readonly record struct FlowPoint(IOperation Operation, IReadOnlyCollection<PathState> States);
 
-/// <summary>A solved graph: the analysis (findings and key helpers) and the observer points in the order they were seen.</summary>
+/// <summary>A solved graph: the analysis (findings and key helpers) and the observer points a rule can act on, in the order they were seen.</summary>
 internal sealed class FlowRecord
 {
     private readonly IReadOnlyList<FlowPoint> _points;
