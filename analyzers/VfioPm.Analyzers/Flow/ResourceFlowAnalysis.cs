@@ -38,6 +38,7 @@ internal sealed class ResourceFlowAnalysis
     private readonly string? _selfLockKey;
     private readonly Dictionary<CaptureId, ILocalSymbol> _captureLocals = new();
     private readonly HashSet<string> _monitorKeys = new();
+    private readonly Dictionary<(IInvocationOperation, string?, bool), string?> _keyCache = new();
 
     // Clang's rule: a contract on the receiver itself ("this" is the resource) describes a primitive whose body is
     // trusted, not checked (RuntimePm.Get, MemoryLock.DownWrite, a file's own get/put wrappers).
@@ -91,7 +92,26 @@ internal sealed class ResourceFlowAnalysis
     public bool IsMonitorKey(string key) => _monitorKeys.Contains(key);
 
     /// <summary>The lock key of a memory_lock contract: the receiver's MemoryLock member, or the receiver itself when it is the lock.</summary>
-    public string? LockKeyFor(IInvocationOperation invocation, string? target)
+    public string? LockKeyFor(IInvocationOperation invocation, string? target) => CachedKey(invocation, target, isLock: true);
+
+    /// <summary>The PM key of a runtime-PM contract on <paramref name="invocation"/>.</summary>
+    public string? PmKeyFor(IInvocationOperation invocation, string? target) => CachedKey(invocation, target, isLock: false);
+
+    // A call's key depends only on its syntax and the aliases/captures fixed before solving, but it was rebuilt (string
+    // concatenation, a walk up the receiver's type) on every visit of every path: remember it per call.
+    private string? CachedKey(IInvocationOperation invocation, string? target, bool isLock)
+    {
+        var cacheKey = (invocation, target, isLock);
+        if (!_keyCache.TryGetValue(cacheKey, out var key))
+        {
+            key = isLock ? ComputeLockKey(invocation, target) : _keys.KeyFor(invocation, target, _capturePaths);
+            _keyCache[cacheKey] = key;
+        }
+
+        return key;
+    }
+
+    private string? ComputeLockKey(IInvocationOperation invocation, string? target)
     {
         if (target is not null)
         {
@@ -106,9 +126,6 @@ internal sealed class ResourceFlowAnalysis
 
         return HasMemoryLockMember(invocation.TargetMethod.ContainingType) ? receiverPath + ".MemoryLock" : receiverPath;
     }
-
-    /// <summary>The PM key of a runtime-PM contract on <paramref name="invocation"/>.</summary>
-    public string? PmKeyFor(IInvocationOperation invocation, string? target) => _keys.KeyFor(invocation, target, _capturePaths);
 
     /// <summary>The path of an expression (for rules that key on field owners).</summary>
     public string? PathOf(IOperation operation) => _keys.PathOf(operation, _capturePaths);

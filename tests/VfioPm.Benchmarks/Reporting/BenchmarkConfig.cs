@@ -23,7 +23,7 @@ public static class BenchmarkConfig
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithLaunchCount(1);
         job = mode == BenchMode.Quick
-            ? job.WithWarmupCount(2).WithIterationCount(5).WithIterationTime(TimeInterval.FromMilliseconds(80))
+            ? job.WithWarmupCount(4).WithIterationCount(5).WithIterationTime(TimeInterval.FromMilliseconds(80))
             : job.WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(250));
 
         return ManualConfig.CreateEmpty()
