@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using VfioPm.Annotations;
@@ -88,9 +89,16 @@ public sealed partial class RuntimePm
     private int DropUsageCount()
     {
         var current = Volatile.Read(ref _usageCount);
-        return current > 0 && Interlocked.CompareExchange(ref _usageCount, current - 1, current) == current
-            ? current - 1
-            : DropUsageCountContended();
+        if (current > 0)
+        {
+            var next = current - 1;
+            if (Interlocked.CompareExchange(ref _usageCount, next, current) == current)
+            {
+                return next;
+            }
+        }
+
+        return DropUsageCountContended();
     }
 
     // The retry loop of DropUsageCount(), and its underflow refusal. Lock-free.
@@ -202,6 +210,7 @@ public sealed partial class RuntimePm
     /// <remarks>Does not sleep.</remarks>
     // models pm_runtime_get()
     [AcquiresPmReference]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Get() => ResumeEntry(RpmFlags.GetPut | RpmFlags.Async);
 
     /// <summary>
@@ -213,6 +222,7 @@ public sealed partial class RuntimePm
     // models pm_runtime_get_sync()
     [AcquiresPmReference]
     [ExcludesMemoryLock]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int GetSync() => ResumeEntry(RpmFlags.GetPut);
 
     /// <summary>Resumes synchronously and takes a reference only if that worked.</summary>
@@ -221,9 +231,16 @@ public sealed partial class RuntimePm
     // models pm_runtime_resume_and_get()
     [AcquiresPmReference(OnSuccess = true, SuccessWhen = PmReferenceSuccess.Zero)]
     [ExcludesMemoryLock]
-    public int ResumeAndGet()
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the lock-free case inlines into the caller's bracket
+    public int ResumeAndGet() => TryGetActive() ? 0 : ResumeAndGetLocked();
+
+    // ResumeAndGet() past the fast path: the count is already up; a failed resume drops it again.
+    // Takes the power lock; may sleep.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pm_runtime_resume_and_get(): the reference this put drops was taken by TryGetActive() in ResumeAndGet() (__pm_runtime_resume raises the count before resuming), which the per-method analysis cannot see.")]
+    private int ResumeAndGetLocked()
     {
-        var ret = ResumeEntry(RpmFlags.GetPut);
+        var ret = ResumeLocked(RpmFlags.GetPut);
         if (ret < 0)
         {
             PutNoIdle();
@@ -305,6 +322,7 @@ public sealed partial class RuntimePm
     /// <remarks>Does not sleep.</remarks>
     // models pm_runtime_put()
     [ReleasesPmReference]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Put() => IdleEntry(RpmFlags.GetPut | RpmFlags.Async);
 
     /// <summary>Drops a reference; at 0 runs the idle check (and suspend) synchronously.</summary>
@@ -313,6 +331,7 @@ public sealed partial class RuntimePm
     // models pm_runtime_put_sync()
     [ReleasesPmReference]
     [ExcludesMemoryLock]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int PutSync() => IdleEntry(RpmFlags.GetPut);
 
     /// <summary>Drops a reference, marks the device busy and lets it autosuspend after the delay.</summary>

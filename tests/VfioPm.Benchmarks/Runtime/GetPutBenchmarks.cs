@@ -34,6 +34,18 @@ public class GetPutBenchmarks
         return Interlocked.Decrement(ref _counter);
     }
 
+    /// <summary>
+    /// The floor of a put that never lets the count go negative: the increment, then a read and a compare-and-swap
+    /// decrement (what the runtime's put does instead of the kernel's decrement-then-restore).
+    /// </summary>
+    [Benchmark]
+    public int InterlockedIncCasPair()
+    {
+        Interlocked.Increment(ref _counter);
+        var current = Volatile.Read(ref _counter);
+        return Interlocked.CompareExchange(ref _counter, current - 1, current);
+    }
+
     /// <summary>The runtime's get/put pair on the fast path.</summary>
     [Benchmark]
     public int ResumeAndGetPut()

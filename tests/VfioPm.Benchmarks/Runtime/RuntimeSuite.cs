@@ -30,6 +30,8 @@ public sealed class RuntimeSuite : ISuite
         {
             Targets.RatioAtMost(Name, "ResumeAndGet+Put, 1 thread", pair, "ns", Floor, floor, 1.5, perPair),
             Targets.SpeedupAtLeast(Name, "ResumeAndGet+Put vs lock per call, 1 thread", pair, "ns", Locked, lockPerCall, 3),
+            Targets.RatioAtMost(Name, "ResumeAndGet+Put vs an inc + compare-and-swap dec pair, 1 thread", pair, "ns", "Interlocked inc, then CAS dec (a put that never goes negative)",
+                one.MedianNs(nameof(GetPutBenchmarks.InterlockedIncCasPair)), null, "what the runtime's put costs by construction: a compare-and-swap instead of a plain decrement, so an underflowing put never shows a negative count"),
             Targets.RatioAtMost(Name, "the runtime's locked get (gate shut) + Put, 1 thread", lockedGet, "ns", "ResumeAndGet+Put on the fast path", pair, null,
                 "runtime PM disabled while Active: every get takes the power lock, as before the fast path"),
             Targets.RatioAtMost(Name, "2 threads, one device", two.MedianNs(nameof(TwoThreadGetPutBenchmarks.RuntimeOneDevice)), "ns", "floor, 2 threads on one field",

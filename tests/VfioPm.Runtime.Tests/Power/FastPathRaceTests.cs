@@ -12,10 +12,11 @@ namespace VfioPm.Runtime.Tests.Power;
 /// device off while it holds one. Seeded (each thread's choices come from its own <see cref="Random"/>), bounded by
 /// iteration counts, with a join deadline that turns a hang into a failure. Without the Dekker pair (the gate closed
 /// before <c>rpm_check_suspend_allowed</c> reads the count, and the getter's increment before its gate read) the
-/// callbacks below catch a suspend slipping past a get. Checked by breaking it on purpose, five runs of this class
-/// each, all five failing every time: the gate closed just after the count is read (a window of a few instructions),
-/// closed by a plain <c>Volatile.Write</c> (no full fence: x86 store-load reordering only), or closed only when the
-/// status leaves Active (no re-check). With the Dekker pair in place, 12 of 12 runs passed.
+/// callbacks below catch a suspend slipping past a get. Checked by breaking it on purpose and running this class
+/// repeatedly: with the gate closed just after the count is read (a window of a few instructions) every run failed
+/// (10 of 10); with the gate closed only when the status leaves Active (no re-check), 5 of 5; with the gate closed by
+/// a plain Volatile.Write (no full fence, so only x86 store-load reordering can expose it), 11 of 12. With the Dekker
+/// pair in place, every run passed.
 /// </summary>
 public sealed class FastPathRaceTests
 {
