@@ -45,6 +45,24 @@ public sealed class PackageContentTests(PackageFeed feed)
         Assert.DoesNotContain(package.Entries, e => e.StartsWith("lib/", System.StringComparison.Ordinal) || e.StartsWith("ref/", System.StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The analyzers and the generator must load in every compiler from Roslyn 4.8 (an assembly built against a newer
+    /// Roslyn is dropped with CS9057); the code fixes need 4.14 (the oldest Workspaces in reach). None of them may
+    /// need VfioPm.Runtime: they match its attributes by name.
+    /// </summary>
+    [Theory]
+    [InlineData("VfioPm.Analyzers.dll", "4.8.0.0")]
+    [InlineData("VfioPm.Generators.dll", "4.8.0.0")]
+    [InlineData("VfioPm.Analyzers.CodeFixes.dll", "4.14.0.0")]
+    public void AnalyzerAssembliesReferenceAnOldEnoughRoslynAndNotTheRuntime(string assembly, string newestRoslyn)
+    {
+        var references = NuGetPackage.AssemblyReferences(feed.Package("VfioPm.Analyzers"), "analyzers/dotnet/cs/" + assembly);
+        var roslyn = references.Where(r => r.Name.StartsWith("Microsoft.CodeAnalysis", System.StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(roslyn);
+        Assert.All(roslyn, r => Assert.True(r.Version <= System.Version.Parse(newestRoslyn), $"{assembly} references {r.Name} {r.Version}"));
+        Assert.DoesNotContain(references, r => r.Name == "VfioPm.Runtime");
+    }
+
     [Fact]
     public void RuntimePackageShipsBothTargetsWithXmlDocsAndNoDependencies()
     {

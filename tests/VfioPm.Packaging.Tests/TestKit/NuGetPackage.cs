@@ -34,6 +34,25 @@ internal sealed class NuGetPackage
         return new NuGetPackage(entries, metadata);
     }
 
+    /// <summary>The assemblies one assembly in the package references (name and version), read from its metadata.</summary>
+    public static IReadOnlyList<(string Name, System.Version Version)> AssemblyReferences(string packagePath, string entry)
+    {
+        using var zip = ZipFile.OpenRead(packagePath);
+        using var stream = new MemoryStream();
+        using (var source = zip.GetEntry(entry)!.Open())
+        {
+            source.CopyTo(stream);
+        }
+
+        stream.Position = 0;
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        var reader = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        return reader.AssemblyReferences
+            .Select(h => reader.GetAssemblyReference(h))
+            .Select(r => (reader.GetString(r.Name), r.Version))
+            .ToList();
+    }
+
     /// <summary>The text of a metadata element (namespace-agnostic), or null.</summary>
     public string? Value(string name) => Element(name)?.Value;
 
