@@ -27,13 +27,13 @@ public static class FinalChecks
         Step(trace, "final: every user goes away", () => Teardown(machine));
         Step(trace, "final: quiesce", () => Quiesce(machine, pace));
 
-        // A transient suspend failure leaves a device active until its next put, as in the kernel. Only devices whose
-        // suspend was failed on purpose get that poke; any other device still up now never got its last idle.
-        Step(trace, "final: poke devices whose suspend was failed on purpose", () =>
+        // A failed suspend, or a sync resume that cancelled a pending idle, leaves a device active until its next put, as
+        // in the kernel. Only those devices get that poke; any other device still up now never got its last idle.
+        Step(trace, "final: poke devices the run may have left active", () =>
         {
             foreach (var function in machine.Functions)
             {
-                if (machine.HadSuspendFault(function) && function.Power.Status == RpmStatus.Active)
+                if (machine.MayStayActive(function) && function.Power.Status == RpmStatus.Active)
                 {
                     function.Power.RequestIdle();
                 }
@@ -108,6 +108,7 @@ public static class FinalChecks
             machine.Platform.WritePowerControl(function, "auto");
             if (!function.D3ColdAllowed)
             {
+                machine.NoteMayStayActive(function);
                 machine.Platform.WriteD3ColdAllowed(function, true);
             }
         }

@@ -40,7 +40,7 @@ public sealed class StressMachine
     /// <summary>How many timeline entries the platform keeps at least (the dump shows the last ones).</summary>
     public const int TimelineCapacity = 4096;
 
-    private readonly ConcurrentDictionary<PciDevice, bool> _suspendFaulted = new();
+    private readonly ConcurrentDictionary<PciDevice, bool> _mayStayActive = new();
 
     private StressMachine(SimulatedPlatform platform, InvariantMonitor monitor)
     {
@@ -84,11 +84,16 @@ public sealed class StressMachine
     /// <summary>Every function now on the bus, VFs included.</summary>
     public IEnumerable<PciDevice> AllFunctions => Functions.Concat(Pf.Pdev.VirtualFunctions);
 
-    /// <summary>Records that a runtime suspend of <paramref name="function"/> was made to fail on purpose.</summary>
-    public void NoteSuspendFault(PciDevice function) => _suspendFaulted[function] = true;
+    /// <summary>
+    /// Records that something was done to <paramref name="function"/> after which, as in the kernel, it may stay active
+    /// with nothing left to idle it until its next put: a suspend failed on purpose (-EBUSY/-EAGAIN are not retried
+    /// outside autosuspend), or a synchronous <c>pm_runtime_resume()</c> of an active device (a <c>d3cold_allowed</c>
+    /// write), which cancels a pending idle request and queues none.
+    /// </summary>
+    public void NoteMayStayActive(PciDevice function) => _mayStayActive[function] = true;
 
-    /// <summary>Whether a suspend of <paramref name="function"/> was made to fail on purpose (it may then stay active until poked).</summary>
-    public bool HadSuspendFault(PciDevice function) => _suspendFaulted.ContainsKey(function);
+    /// <summary>Whether <see cref="NoteMayStayActive"/> was called for <paramref name="function"/>.</summary>
+    public bool MayStayActive(PciDevice function) => _mayStayActive.ContainsKey(function);
 
     /// <summary>Builds the machine on <paramref name="environment"/>, binds vfio-pci everywhere and starts watching it.</summary>
     public static StressMachine Create(PmEnvironment environment, InvariantMonitor monitor)

@@ -25,6 +25,7 @@ public sealed partial class OperationExecutor
     private string D3ColdAllowed(Operation op)
     {
         var allowed = (op.Arg & 1) == 0;
+        _machine.NoteMayStayActive(_machine.Functions[op.Target]);
         _machine.Platform.WriteD3ColdAllowed(_machine.Functions[op.Target], allowed);
         return allowed ? "allowed" : "disallowed";
     }
@@ -79,7 +80,7 @@ public sealed partial class OperationExecutor
     {
         var function = _machine.Functions[op.Target];
         var error = (op.Arg & 1) == 0 ? -Errno.EBUSY : -Errno.EAGAIN;
-        _machine.NoteSuspendFault(function);
+        _machine.NoteMayStayActive(function);
         _machine.Platform.FailRuntimeCallback(function, RuntimePmCallbackKinds.Suspend, error, times: 1);
         return $"next suspend of {function.Name}: {Errno.Describe(error)}";
     }
