@@ -24,7 +24,7 @@ public partial class PciDevice : Device
 
     /// <summary>Creates a function below <paramref name="upstream"/> (its bridge or port; <see langword="null"/> for a root-bus function).</summary>
     public PciDevice(string bdf, PciDevice? upstream, PmEnvironment environment, PciFunctionSpec? spec = null)
-        : base(bdf, upstream, environment)
+        : base(bdf, upstream, environment, attachToParent: false)
     {
         Spec = spec ?? new PciFunctionSpec();
         Upstream = upstream;
@@ -33,6 +33,9 @@ public partial class PciDevice : Device
         InitConfig();
         _powerOnConfig = Config.Snapshot();
         Subsystem = PciBusRuntimePm.Instance;
+
+        // Last: bus resets, the bridge D3 policy and D3cold propagation walk the bridge's children from other threads.
+        AttachToParent();
     }
 
     /// <summary>The power-on description of the function.</summary>

@@ -16,6 +16,7 @@ public sealed partial class SimulatedPlatform : IPciPlatformPower
     private readonly List<PciDevice> _devices = new();
     private readonly List<TimelineEntry> _timeline = new();
     private readonly PciePortDriver _portDriver = new();
+    private int? _timelineCapacity;
 
     /// <summary>Creates a platform on <paramref name="environment"/>; by default a deterministic one (manual clock and workqueue).</summary>
     public SimulatedPlatform(PmEnvironment? environment = null)
@@ -53,6 +54,31 @@ public sealed partial class SimulatedPlatform : IPciPlatformPower
             lock (_timeline)
             {
                 return _timeline.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Bounds the timeline for long runs: at least the last <c>TimelineCapacity</c> entries are kept and older ones are
+    /// dropped in batches. <see langword="null"/> (the default) keeps everything. Fatal accesses are kept regardless.
+    /// </summary>
+    public int? TimelineCapacity
+    {
+        get
+        {
+            lock (_timeline)
+            {
+                return _timelineCapacity;
+            }
+        }
+
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value ?? 1, nameof(value));
+            lock (_timeline)
+            {
+                _timelineCapacity = value;
+                TrimTimeline();
             }
         }
     }
@@ -137,6 +163,16 @@ public sealed partial class SimulatedPlatform : IPciPlatformPower
         lock (_timeline)
         {
             _timeline.Add(new TimelineEntry(Environment.Now, kind, device, detail));
+            TrimTimeline();
+        }
+    }
+
+    // Drops the oldest entries once the timeline holds twice its capacity (amortized O(1) per entry). Caller holds _timeline.
+    private void TrimTimeline()
+    {
+        if (_timelineCapacity is int capacity && _timeline.Count >= 2 * capacity)
+        {
+            _timeline.RemoveRange(0, _timeline.Count - capacity);
         }
     }
 }

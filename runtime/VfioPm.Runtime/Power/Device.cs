@@ -18,12 +18,25 @@ public class Device
     /// <summary>Creates a device under <paramref name="parent"/>, in <paramref name="environment"/> (default: the parent's, else <see cref="PmEnvironment.Default"/>).</summary>
     /// <remarks>Like <c>pm_runtime_init</c>: status Suspended, runtime PM disabled (depth 1), usage count 0, allowed.</remarks>
     public Device(string name, Device? parent = null, PmEnvironment? environment = null)
+        : this(name, parent, environment, attachToParent: true)
+    {
+    }
+
+    /// <summary>
+    /// For derived types: creates the device, adding it to its parent's children only when <paramref name="attachToParent"/>
+    /// is true. A derived type that has state of its own passes false and calls <see cref="AttachToParent"/> at the end of
+    /// its constructor: other threads walk a parent's children, and must never meet a half-built device there.
+    /// </summary>
+    protected Device(string name, Device? parent, PmEnvironment? environment, bool attachToParent)
     {
         Name = name ?? throw new ArgumentNullException(nameof(name));
         Parent = parent;
         Environment = environment ?? parent?.Environment ?? PmEnvironment.Default;
         Power = new RuntimePm(this);
-        parent?.AddChild(this);
+        if (attachToParent)
+        {
+            parent?.AddChild(this);
+        }
     }
 
     /// <summary>The device name (<c>dev_name</c>).</summary>
@@ -71,6 +84,10 @@ public class Device
         var driver = Driver;
         return driver is not null && (driver.Provides & kind) != 0 ? driver : null;
     }
+
+    /// <summary>Adds this device to its parent's children (for derived constructors, once the object is complete).</summary>
+    // models device_add() making the device visible on its parent's list only after device_initialize() and setup.
+    protected void AttachToParent() => Parent?.AddChild(this);
 
     private void AddChild(Device child)
     {

@@ -11,6 +11,9 @@ public enum MmapAccess
 
     /// <summary>The fault handler refused the mapping: the user process gets SIGBUS.</summary>
     SigBus = 1,
+
+    /// <summary>The mapping was unmapped (<see cref="VfioMmap.Unmap"/>): the address is no longer mapped, SIGSEGV.</summary>
+    SigSegv = 2,
 }
 
 /// <summary>
@@ -23,6 +26,7 @@ public sealed class VfioMmap
     private readonly VfioPciCoreDevice _vdev;
     private readonly object _pte = new();
     private bool _mapped;
+    private bool _unmapped;
     private int _faults;
     private int _sigbus;
 
@@ -47,6 +51,18 @@ public sealed class VfioMmap
         }
     }
 
+    /// <summary>Whether <see cref="Unmap"/> has run.</summary>
+    public bool IsUnmapped
+    {
+        get
+        {
+            lock (_pte)
+            {
+                return _unmapped;
+            }
+        }
+    }
+
     /// <summary>Faults taken so far.</summary>
     public int Faults => Volatile.Read(ref _faults);
 
@@ -58,6 +74,11 @@ public sealed class VfioMmap
     {
         lock (_pte)
         {
+            if (_unmapped)
+            {
+                return MmapAccess.SigSegv;
+            }
+
             if (_mapped)
             {
                 _vdev.Pdev.ReadBar(Bar, offset, buffer);
@@ -78,6 +99,11 @@ public sealed class VfioMmap
     {
         lock (_pte)
         {
+            if (_unmapped)
+            {
+                return MmapAccess.SigSegv;
+            }
+
             if (_mapped)
             {
                 _vdev.Pdev.WriteBar(Bar, offset, data);
@@ -108,11 +134,33 @@ public sealed class VfioMmap
 
             lock (_pte)
             {
-                _mapped = true;
+                // An access racing munmap may fault after it: the mapping stays gone and the retry sees SIGSEGV.
+                _mapped = !_unmapped;
             }
 
             return true;
         }
+    }
+
+    /// <summary>
+    /// munmap(): the mapping goes away and the device stops tracking it (so zaps no longer visit it); later accesses
+    /// through it get <see cref="MmapAccess.SigSegv"/>. Idempotent.
+    /// </summary>
+    // models munmap() -> the vma's close (vfio_pci_mmap_close() while vma_list existed)
+    public void Unmap()
+    {
+        lock (_pte)
+        {
+            if (_unmapped)
+            {
+                return;
+            }
+
+            _unmapped = true;
+            _mapped = false;
+        }
+
+        _vdev.ForgetMmap(this);
     }
 
     // unmap_mapping_range() for this mapping. Caller holds memory_lock for write.

@@ -26,6 +26,27 @@ public sealed partial class VfioPciCoreDevice
         return 0;
     }
 
+    /// <summary>Mappings currently tracked (mmapped and not yet unmapped).</summary>
+    public int MmapCount
+    {
+        get
+        {
+            lock (_mmaps)
+            {
+                return _mmaps.Count;
+            }
+        }
+    }
+
+    // The mapping was unmapped by the user: nothing to zap any more.
+    internal void ForgetMmap(VfioMmap map)
+    {
+        lock (_mmaps)
+        {
+            _mmaps.Remove(map);
+        }
+    }
+
     // models vfio_pci_zap_bars(). Caller holds memory_lock for write (or is tearing the device down).
     internal void ZapMmaps()
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using VfioPm.Runtime.Pci;
 using VfioPm.Runtime.Platform;
 using VfioPm.Runtime.Power;
@@ -14,7 +15,8 @@ namespace VfioPm.Runtime.Tests.Scenarios;
 /// <remarks>
 /// No control experiment "the handler runs unmasked on a D3cold function": with the public model surface the function
 /// can only reach D3cold through runtime suspend, which always masks an unmasked INTx first, so that state is not
-/// reachable without editing the model.
+/// reachable without editing the model. (A freed handler still in flight on the line used to reach it; see
+/// <see cref="CloseWaitsForTheLinesHandlingInFlightAndTheFreedHandlerNeverRunsAgain"/>.)
 /// </remarks>
 public sealed class IntxScenarioTests
 {
@@ -149,6 +151,78 @@ public sealed class IntxScenarioTests
         }
 
         Assert.Empty(rig.Platform.FatalAccesses);
+    }
+
+    [Fact]
+    public void CloseWaitsForTheLinesHandlingInFlightAndTheFreedHandlerNeverRunsAgain()
+    {
+        // Found by the stress harness: another driver's handler was still running on the shared line when the vfio
+        // device was closed and suspended to D3cold; the handling then went on to the freed vfio handler, which read
+        // STATUS of the powered-off function. free_irq() unlinks the handler and waits for handling in flight
+        // (synchronize_irq), so after close nothing of vfio runs on the line any more.
+        var hangGuard = TimeSpan.FromSeconds(30);
+        var rig = Rig.Create();
+        using var inOtherHandler = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        using var other = rig.Line.Register(rig.Port, () =>
+        {
+            inOtherHandler.Set();
+            release.Wait();
+            return false;
+        });
+        var (file, trigger) = rig.OpenWithIntx();
+        Assert.Equal(2, rig.Line.HandlerCount);
+        Assert.False(rig.Vdev.IntxMasked);
+
+        var before = rig.Line.Invocations;
+        var raise = Start(() => rig.Line.Raise());
+        Assert.True(inOtherHandler.Wait(hangGuard));
+        var closed = false;
+        var close = Start(() =>
+        {
+            file.Close();
+            Volatile.Write(ref closed, true);
+        });
+        Assert.True(SpinWait.SpinUntil(() => rig.Line.HandlerCount == 1, hangGuard), "close never freed the vfio handler");
+
+        // Unlinked, but free_irq() has not returned: it waits for the handling in flight.
+        Assert.False(Volatile.Read(ref closed));
+        release.Set();
+        Assert.True(close.Join(hangGuard));
+        Assert.True(raise.Join(hangGuard));
+        Assert.Equal(before + 1, rig.Line.Invocations);
+
+        rig.Platform.Settle(SettleTime);
+        Assert.Equal(PciPowerState.D3cold, rig.Gpu.CurrentState);
+        Assert.Equal(0, rig.Line.Raise());
+        Assert.Equal(0UL, trigger.Count);
+        Assert.Empty(rig.Platform.FatalAccesses);
+    }
+
+    [Fact]
+    public void FreeingAHandlerFromInsideAHandlerOfTheSameLineIsAProgrammingError()
+    {
+        // It would wait for its own handling to end (free_irq() must not be called from interrupt context).
+        var rig = Rig.Create();
+        IntxLine.Registration? self = null;
+        Exception? caught = null;
+        self = rig.Line.Register(rig.Port, () =>
+        {
+            caught = Record.Exception(() => self!.Dispose());
+            return false;
+        });
+        rig.Line.Raise();
+        Assert.IsType<InvalidOperationException>(caught);
+        Assert.Equal(1, rig.Line.HandlerCount);
+        self.Dispose();
+        Assert.Equal(0, rig.Line.HandlerCount);
+    }
+
+    private static Thread Start(Action action)
+    {
+        var thread = new Thread(() => action()) { IsBackground = true };
+        thread.Start();
+        return thread;
     }
 
     private static bool IntxDisabledInHardware(PciDevice pdev) =>

@@ -213,4 +213,31 @@ public sealed class MmapTests
         Assert.Equal(1, fresh.SigBusCount);
         rig.AssertNoFatal();
     }
+
+    [Fact]
+    public void UnmapStopsTrackingTheMappingAndLaterAccessIsSigsegv()
+    {
+        var rig = new VfioRig();
+        rig.EnableMemory();
+        var kept = Map(rig);
+        var gone = Map(rig);
+        Assert.Equal(2, rig.Vdev.MmapCount);
+        Assert.Equal(MmapAccess.Ok, gone.Read(0, new byte[4]));
+
+        gone.Unmap();
+        gone.Unmap(); // idempotent
+        Assert.True(gone.IsUnmapped);
+        Assert.False(gone.IsMapped);
+        Assert.Equal(1, rig.Vdev.MmapCount);
+        Assert.Equal(MmapAccess.SigSegv, gone.Read(0, new byte[4]));
+        Assert.Equal(MmapAccess.SigSegv, gone.Write(0, new byte[] { 1 }));
+        Assert.Equal(1, gone.Faults); // an unmapped address never reaches vfio's fault handler
+
+        // The other mapping is unaffected, and low-power entry still zaps it.
+        Assert.Equal(MmapAccess.Ok, kept.Read(0, new byte[4]));
+        Assert.Equal(0, rig.Entry());
+        Assert.False(kept.IsMapped);
+        Assert.Equal(MmapAccess.SigBus, kept.Read(0, new byte[4]));
+        rig.AssertNoFatal();
+    }
 }

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using VfioPm.Runtime;
+using VfioPm.Runtime.Pci;
+using VfioPm.Stress.Machine;
+using VfioPm.Stress.Running;
+
+namespace VfioPm.Stress.Invariants;
+
+/// <summary>
+/// Collects violations and checks the invariants that hold at every moment: by events (a fatal access, any runtime-PM
+/// warning such as a usage-count underflow, a PF with VFs leaving D0) and by sampling (counts, latched errors, live
+/// mappings of a device in low power). End-of-run invariants are in <see cref="FinalChecks"/>.
+/// </summary>
+public sealed class InvariantMonitor
+{
+    /// <summary>Violations kept in full; later ones are only counted.</summary>
+    public const int MaxRecorded = 50;
+
+    private readonly ConcurrentQueue<Violation> _violations = new();
+    private int _count;
+
+    /// <summary>Violations reported so far.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The first <see cref="MaxRecorded"/> violations.</summary>
+    public IReadOnlyList<Violation> Violations => _violations.ToArray();
+
+    /// <summary>Records a violation, attributed to the calling thread's operation when it has a trace.</summary>
+    public void Report(string invariant, string detail)
+    {
+        if (Interlocked.Increment(ref _count) <= MaxRecorded)
+        {
+            var trace = ThreadTrace.Current;
+            _violations.Enqueue(new Violation(invariant, detail, trace?.Name, trace?.InFlight));
+        }
+    }
+
+    /// <summary>Subscribes to the machine's events: fatal accesses, runtime-PM warnings, the PF's power state.</summary>
+    public void Watch(StressMachine machine)
+    {
+        foreach (var function in machine.Functions)
+        {
+            WatchFunction(function);
+        }
+
+        machine.Environment.Warning += (device, message) => Report("no runtime-PM warning", $"{device.Name}: {message}");
+        var pf = machine.Functions[^1];
+        pf.PowerStateChanged += (device, from, to) =>
+        {
+            // Raised by the thread that changed the state, right after it; VFs only appear after the PF is pinned in D0.
+            if (to != PciPowerState.D0 && device.NumVfs > 0)
+            {
+                Report("a PF with VFs never below D0", $"{device.Name}: {from} -> {to} with {device.NumVfs} VFs");
+            }
+        };
+    }
+
+    /// <summary>Subscribes to one function's fatal accesses (VFs are watched as they appear).</summary>
+    public void WatchFunction(PciDevice function) =>
+        function.FatalAccess += access => Report("no config/BAR access outside D0", access.ToString());
+
+    /// <summary>One pass of the sampled invariants.</summary>
+    /// <remarks>Takes each device's power lock and memory_lock (read) briefly.</remarks>
+    public void Sample(StressMachine machine)
+    {
+        foreach (var function in machine.AllFunctions.ToArray())
+        {
+            var power = function.Power;
+            if (power.UsageCount < 0 || power.ChildCount < 0)
+            {
+                Report("usage and child counts never negative", power.ToString());
+            }
+
+            if (power.RuntimeError != 0)
+            {
+                Report("no latched runtime-PM error (no resume faults are injected)", power.ToString());
+            }
+        }
+
+        foreach (var device in machine.Devices)
+        {
+            CheckNoLiveMappingWhileEngaged(device);
+        }
+    }
+
+    /// <summary>
+    /// Under <c>memory_lock</c> (read) the engaged flag cannot change and a fault cannot pass its check, so a mapping
+    /// that is live while the device is engaged is exactly an mmap access that would succeed in low power.
+    /// </summary>
+    public void CheckNoLiveMappingWhileEngaged(StressDevice device)
+    {
+        using (device.Vdev.MemoryLock.ReadLock())
+        {
+            if (!device.Vdev.PmRuntimeEngaged)
+            {
+                return;
+            }
+
+            foreach (var slot in device.Slots)
+            {
+                foreach (var map in slot.Maps())
+                {
+                    if (map.IsMapped)
+                    {
+                        Report("no mmap access succeeds while low power is engaged", $"{device}: BAR{map.Bar} mapping is live while engaged");
+                    }
+                }
+            }
+        }
+    }
+}
