@@ -34,77 +34,7 @@ namespace Acme.Drivers
                     case 0x3B6Fu: // [VfioIoctl] Reset
                         return this.Reset(arg);
                     case 0x3B75u: // VFIO_DEVICE_FEATURE
-                    {
-                        if (!global::VfioPm.Runtime.Vfio.VfioDeviceFeature.TryRead(arg, out global::VfioPm.Runtime.Vfio.VfioDeviceFeature vfioPmHeader))
-                        {
-                            return -global::VfioPm.Runtime.Errno.EFAULT;
-                        }
-
-                        if (vfioPmHeader.Argsz < global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size)
-                        {
-                            return -global::VfioPm.Runtime.Errno.EINVAL;
-                        }
-
-                        if ((vfioPmHeader.Flags & ~(global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_MASK | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_PROBE)) != 0u)
-                        {
-                            return -global::VfioPm.Runtime.Errno.EINVAL;
-                        }
-
-                        if ((vfioPmHeader.Flags & global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_PROBE) == 0u
-                            && (vfioPmHeader.Flags & (global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET)) == (global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET))
-                        {
-                            return -global::VfioPm.Runtime.Errno.EINVAL;
-                        }
-
-                        // The payload the user claims (argsz - 8) and the part of it the buffer really holds.
-                        long vfioPmClaimed = (long)vfioPmHeader.Argsz - global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size;
-                        global::System.Span<byte> vfioPmPayload = arg.Slice(global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size);
-                        if (vfioPmPayload.Length > vfioPmClaimed)
-                        {
-                            vfioPmPayload = vfioPmPayload.Slice(0, (int)vfioPmClaimed);
-                        }
-
-                        int vfioPmCheck;
-                        switch (vfioPmHeader.Feature)
-                        {
-                            case 1: // [VfioFeature] Migration
-                                vfioPmCheck = global::VfioPm.Runtime.Vfio.VfioFeatureCheck.Check(vfioPmHeader.Flags, vfioPmClaimed, global::VfioPm.Annotations.FeatureOps.Get, 8);
-                                if (vfioPmCheck != 1)
-                                {
-                                    return vfioPmCheck;
-                                }
-
-                                if (vfioPmPayload.Length < 8)
-                                {
-                                    return -global::VfioPm.Runtime.Errno.EFAULT; // copying the claimed payload would fault
-                                }
-
-                                return this.Migration(vfioPmHeader.Flags, vfioPmPayload);
-                            case 3: // [VfioFeature] LowPowerEntry
-                                vfioPmCheck = global::VfioPm.Runtime.Vfio.VfioFeatureCheck.Check(vfioPmHeader.Flags, vfioPmClaimed, global::VfioPm.Annotations.FeatureOps.Set, 0);
-                                if (vfioPmCheck != 1)
-                                {
-                                    return vfioPmCheck;
-                                }
-
-                                return this.LowPowerEntry(vfioPmHeader.Flags, vfioPmPayload);
-                            case 0x8000: // [VfioFeature] Telemetry
-                                vfioPmCheck = global::VfioPm.Runtime.Vfio.VfioFeatureCheck.Check(vfioPmHeader.Flags, vfioPmClaimed, global::VfioPm.Annotations.FeatureOps.Get | global::VfioPm.Annotations.FeatureOps.Set, 8);
-                                if (vfioPmCheck != 1)
-                                {
-                                    return vfioPmCheck;
-                                }
-
-                                if (vfioPmPayload.Length < 8)
-                                {
-                                    return -global::VfioPm.Runtime.Errno.EFAULT; // copying the claimed payload would fault
-                                }
-
-                                return this.Telemetry(vfioPmHeader.Flags, vfioPmPayload);
-                            default:
-                                return -global::VfioPm.Runtime.Errno.ENOTTY;
-                        }
-                    }
+                        return this.VfioPmDeviceFeature(arg);
                     default:
                         return -global::VfioPm.Runtime.Errno.ENOTTY;
                 }
@@ -112,6 +42,88 @@ namespace Acme.Drivers
             finally
             {
                 vfioPmRuntime.Put();
+            }
+        }
+
+        /// <summary>
+        /// The VFIO_DEVICE_FEATURE part of <see cref="Ioctl"/>: check the header, the flags and the feature, then call the
+        /// [VfioFeature] handler with the payload.
+        /// </summary>
+        /// <param name="arg">The ioctl argument buffer (header and payload).</param>
+        /// <returns>The handler's result; -ENOTTY for an unknown feature; -EFAULT or -EINVAL for a malformed request.</returns>
+        /// <remarks>Called by Ioctl with the runtime-PM reference held.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("VfioPm.Generators", "0.1.0.0")]
+        [global::VfioPm.Annotations.RequiresPmReference]
+        private int VfioPmDeviceFeature(global::System.Span<byte> arg)
+        {
+            if (!global::VfioPm.Runtime.Vfio.VfioDeviceFeature.TryRead(arg, out global::VfioPm.Runtime.Vfio.VfioDeviceFeature vfioPmHeader))
+            {
+                return -global::VfioPm.Runtime.Errno.EFAULT;
+            }
+
+            if (vfioPmHeader.Argsz < global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size)
+            {
+                return -global::VfioPm.Runtime.Errno.EINVAL;
+            }
+
+            if ((vfioPmHeader.Flags & ~(global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_MASK | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_PROBE)) != 0u)
+            {
+                return -global::VfioPm.Runtime.Errno.EINVAL;
+            }
+
+            if ((vfioPmHeader.Flags & global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_PROBE) == 0u
+                && (vfioPmHeader.Flags & (global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET)) == (global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET))
+            {
+                return -global::VfioPm.Runtime.Errno.EINVAL;
+            }
+
+            // The payload the user claims (argsz - 8) and the part of it the buffer really holds.
+            long vfioPmClaimed = (long)vfioPmHeader.Argsz - global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size;
+            global::System.Span<byte> vfioPmPayload = arg.Slice(global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size);
+            if (vfioPmPayload.Length > vfioPmClaimed)
+            {
+                vfioPmPayload = vfioPmPayload.Slice(0, (int)vfioPmClaimed);
+            }
+
+            int vfioPmCheck;
+            switch (vfioPmHeader.Feature)
+            {
+                case 1: // [VfioFeature] Migration
+                    vfioPmCheck = global::VfioPm.Runtime.Vfio.VfioFeatureCheck.Check(vfioPmHeader.Flags, vfioPmClaimed, global::VfioPm.Annotations.FeatureOps.Get, 8);
+                    if (vfioPmCheck != 1)
+                    {
+                        return vfioPmCheck;
+                    }
+
+                    if (vfioPmPayload.Length < 8)
+                    {
+                        return -global::VfioPm.Runtime.Errno.EFAULT; // copying the claimed payload would fault
+                    }
+
+                    return this.Migration(vfioPmHeader.Flags, vfioPmPayload);
+                case 3: // [VfioFeature] LowPowerEntry
+                    vfioPmCheck = global::VfioPm.Runtime.Vfio.VfioFeatureCheck.Check(vfioPmHeader.Flags, vfioPmClaimed, global::VfioPm.Annotations.FeatureOps.Set, 0);
+                    if (vfioPmCheck != 1)
+                    {
+                        return vfioPmCheck;
+                    }
+
+                    return this.LowPowerEntry(vfioPmHeader.Flags, vfioPmPayload);
+                case 0x8000: // [VfioFeature] Telemetry
+                    vfioPmCheck = global::VfioPm.Runtime.Vfio.VfioFeatureCheck.Check(vfioPmHeader.Flags, vfioPmClaimed, global::VfioPm.Annotations.FeatureOps.Get | global::VfioPm.Annotations.FeatureOps.Set, 8);
+                    if (vfioPmCheck != 1)
+                    {
+                        return vfioPmCheck;
+                    }
+
+                    if (vfioPmPayload.Length < 8)
+                    {
+                        return -global::VfioPm.Runtime.Errno.EFAULT; // copying the claimed payload would fault
+                    }
+
+                    return this.Telemetry(vfioPmHeader.Flags, vfioPmPayload);
+                default:
+                    return -global::VfioPm.Runtime.Errno.ENOTTY;
             }
         }
 

@@ -32,30 +32,7 @@ partial class Outer
                     case 0x3B6Fu: // [VfioIoctl] event
                         return this.@event(arg);
                     case 0x3B75u: // VFIO_DEVICE_FEATURE
-                    {
-                        if (!global::VfioPm.Runtime.Vfio.VfioDeviceFeature.TryRead(arg, out global::VfioPm.Runtime.Vfio.VfioDeviceFeature vfioPmHeader))
-                        {
-                            return -global::VfioPm.Runtime.Errno.EFAULT;
-                        }
-
-                        if (vfioPmHeader.Argsz < global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size)
-                        {
-                            return -global::VfioPm.Runtime.Errno.EINVAL;
-                        }
-
-                        if ((vfioPmHeader.Flags & ~(global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_MASK | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_PROBE)) != 0u)
-                        {
-                            return -global::VfioPm.Runtime.Errno.EINVAL;
-                        }
-
-                        if ((vfioPmHeader.Flags & global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_PROBE) == 0u
-                            && (vfioPmHeader.Flags & (global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET)) == (global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET))
-                        {
-                            return -global::VfioPm.Runtime.Errno.EINVAL;
-                        }
-
-                        return -global::VfioPm.Runtime.Errno.ENOTTY;
-                    }
+                        return this.VfioPmDeviceFeature(arg);
                     default:
                         return -global::VfioPm.Runtime.Errno.ENOTTY;
                 }
@@ -64,6 +41,41 @@ partial class Outer
             {
                 vfioPmRuntime.Put();
             }
+        }
+
+        /// <summary>
+        /// The VFIO_DEVICE_FEATURE part of <see cref="Ioctl"/>: check the header, the flags and the feature, then call the
+        /// [VfioFeature] handler with the payload.
+        /// </summary>
+        /// <param name="arg">The ioctl argument buffer (header and payload).</param>
+        /// <returns>The handler's result; -ENOTTY for an unknown feature; -EFAULT or -EINVAL for a malformed request.</returns>
+        /// <remarks>Called by Ioctl with the runtime-PM reference held.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("VfioPm.Generators", "0.1.0.0")]
+        [global::VfioPm.Annotations.RequiresPmReference]
+        private int VfioPmDeviceFeature(global::System.Span<byte> arg)
+        {
+            if (!global::VfioPm.Runtime.Vfio.VfioDeviceFeature.TryRead(arg, out global::VfioPm.Runtime.Vfio.VfioDeviceFeature vfioPmHeader))
+            {
+                return -global::VfioPm.Runtime.Errno.EFAULT;
+            }
+
+            if (vfioPmHeader.Argsz < global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size)
+            {
+                return -global::VfioPm.Runtime.Errno.EINVAL;
+            }
+
+            if ((vfioPmHeader.Flags & ~(global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_MASK | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_PROBE)) != 0u)
+            {
+                return -global::VfioPm.Runtime.Errno.EINVAL;
+            }
+
+            if ((vfioPmHeader.Flags & global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_PROBE) == 0u
+                && (vfioPmHeader.Flags & (global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET)) == (global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET))
+            {
+                return -global::VfioPm.Runtime.Errno.EINVAL;
+            }
+
+            return -global::VfioPm.Runtime.Errno.ENOTTY;
         }
 
         /// <summary>
