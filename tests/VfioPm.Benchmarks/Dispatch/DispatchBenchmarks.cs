@@ -14,6 +14,7 @@ public class DispatchBenchmarks
 {
     private readonly byte[] _info = new byte[16];
     private readonly byte[] _feature = new byte[VfioDeviceFeature.Size + 4];
+    private readonly byte[] _probe = new byte[VfioDeviceFeature.Size];
     private readonly byte[] _word = new byte[4];
     private readonly long _temperatureOffset = VfioUapi.RegionOffset(VfioUapi.VFIO_PCI_BAR0_REGION_INDEX) + AcmeVariantDevice.TemperatureRegister;
     private AcmeRig _rig = null!;
@@ -25,8 +26,11 @@ public class DispatchBenchmarks
         _rig = new AcmeRig();
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(_info, 16);
         new VfioDeviceFeature((uint)_feature.Length, VfioUapi.VFIO_DEVICE_FEATURE_GET | AcmeVariantDevice.AcmeFeatureThermal).Write(_feature);
+        const uint probe = VfioUapi.VFIO_DEVICE_FEATURE_PROBE | VfioUapi.VFIO_DEVICE_FEATURE_GET | VfioUapi.VFIO_DEVICE_FEATURE_SET;
+        new VfioDeviceFeature((uint)_probe.Length, probe | AcmeVariantDevice.AcmeFeatureThermal).Write(_probe);
         AcmeRig.Check(GeneratedGetInfo() == 0 && HandWrittenGetInfo() == 0, "GET_INFO");
         AcmeRig.Check(GeneratedFeatureGet() == 0 && HandWrittenFeatureGet() == 0, "feature GET thermal");
+        AcmeRig.Check(GeneratedFeatureProbe() == 0 && HandWrittenFeatureProbe() == 0, "feature PROBE thermal");
         AcmeRig.Check(GeneratedRegionRead() == 4 && HandWrittenRegionRead() == 4 && DirectBarRead() == 4, "region read");
         AcmeRig.Check(_rig.Pdev.Power.UsageCount == 1, "balanced");
     }
@@ -38,6 +42,14 @@ public class DispatchBenchmarks
     /// <summary>Hand-written <c>Ioctl(VFIO_DEVICE_GET_INFO)</c>.</summary>
     [Benchmark]
     public int HandWrittenGetInfo() => _rig.HandWritten.Ioctl(VfioUapi.VFIO_DEVICE_GET_INFO, _info);
+
+    /// <summary>Generated <c>Ioctl(VFIO_DEVICE_FEATURE, PROBE|GET|SET thermal)</c>: header and feature checks, no handler.</summary>
+    [Benchmark]
+    public int GeneratedFeatureProbe() => _rig.Generated.Ioctl(VfioUapi.VFIO_DEVICE_FEATURE, _probe);
+
+    /// <summary>Hand-written <c>Ioctl(VFIO_DEVICE_FEATURE, PROBE|GET|SET thermal)</c>.</summary>
+    [Benchmark]
+    public int HandWrittenFeatureProbe() => _rig.HandWritten.Ioctl(VfioUapi.VFIO_DEVICE_FEATURE, _probe);
 
     /// <summary>Generated <c>Ioctl(VFIO_DEVICE_FEATURE, GET thermal)</c>: header checks, feature check, BAR read.</summary>
     [Benchmark]
