@@ -22,6 +22,9 @@ public static class RobustnessRunner
     /// <summary>How many failing prefixes a failure message lists.</summary>
     public const int ReportedFailures = 5;
 
+    /// <summary>The shortest time a hostile variant's analysis may run before it counts as hung.</summary>
+    public static readonly TimeSpan MinimumHangGuard = TimeSpan.FromSeconds(30);
+
     /// <summary>Runs <typeparamref name="TAnalyzer"/> over every prefix of <paramref name="source"/>.</summary>
     /// <returns>The number of prefixes analyzed.</returns>
     public static Task<int> RunOnPrefixesAsync<TAnalyzer>(string source, VerifierSettings? settings = null)
@@ -77,7 +80,8 @@ public static class RobustnessRunner
     /// <summary>
     /// Runs <paramref name="analyzers"/> together over each of <paramref name="variants"/> and fails if any throws, if
     /// any spends more than <paramref name="bound"/> on one variant (Roslyn's own per-analyzer timing), or if a variant's
-    /// analysis has not finished after four times the bound (a hang guard, not a performance assertion).
+    /// analysis has not finished after four times the bound, and at least <see cref="MinimumHangGuard"/> (a hang guard,
+    /// not a performance assertion).
     /// </summary>
     /// <returns>How many variants were analyzed and the slowest analyzer/variant seen.</returns>
     public static async Task<VariantRunSummary> RunOnVariantsAsync(
@@ -92,7 +96,7 @@ public static class RobustnessRunner
         {
             count++;
             var compilation = TestCompilation.Create([variant.Text], settings);
-            using var guard = new CancellationTokenSource(bound * 4);
+            using var guard = new CancellationTokenSource(bound * 4 > MinimumHangGuard ? bound * 4 : MinimumHangGuard);
             var clock = Stopwatch.StartNew();
             AnalyzerRun run;
             try
