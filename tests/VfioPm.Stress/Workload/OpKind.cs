@@ -60,6 +60,9 @@ public enum OpKind
     /// <summary>Host <c>lspci</c>: a config read through sysfs.</summary>
     HostConfigRead,
 
+    /// <summary>Another kernel path holds the device up for a moment: <c>pm_runtime_resume_and_get()</c>, then <c>pm_runtime_put()</c>.</summary>
+    HostPmReference,
+
     /// <summary>Host writes <c>power/control</c> ("on" or "auto").</summary>
     PowerControl,
 
