@@ -6,7 +6,11 @@ using VfioPm.Runtime.Vfio;
 
 namespace VfioPm.Samples.Diagnostics;
 
-/// <summary>A driver with one of each bug VfioPm finds. Each method is the smallest case of its rule.</summary>
+/// <summary>
+/// A driver with one of each bug VfioPm finds. Each method is the smallest case of its rule; a trailing
+/// <c>// &lt;-- VPMxxxx</c> marks the line the diagnostic is reported on (tests hold the analyzers to it, in process and
+/// through the NuGet package).
+/// </summary>
 [VfioDeviceOps]
 public partial class WrongDriver
 {
@@ -30,18 +34,18 @@ public partial class WrongDriver
     public int LeakOnError(bool busy)
     {
         if (Dev.Power.ResumeAndGet() < 0) return -Errno.EIO;
-        if (busy) return -Errno.EBUSY;
+        if (busy) return -Errno.EBUSY; // <-- VPM0001
         Dev.Power.Put();
         return 0;
     }
 
     // VPM0002: a put with no get (underflow).
-    public void PutWithoutGet() => _other.Power.Put();
+    public void PutWithoutGet() => _other.Power.Put(); // <-- VPM0002
 
     // VPM0003: get_sync keeps its reference on failure.
     public int GetSyncLeak()
     {
-        var ret = Dev.Power.GetSync();
+        var ret = Dev.Power.GetSync(); // <-- VPM0003
         if (ret < 0) return -Errno.EIO;
         Dev.Power.Put();
         return 0;
@@ -51,7 +55,7 @@ public partial class WrongDriver
     public int ReadWithoutLock()
     {
         using var pm = Dev.Power.ResumeAndGetScope();
-        return ReadBar();
+        return ReadBar(); // <-- VPM0004
     }
 
     // VPM0005: power-state change under a read hold.
@@ -60,7 +64,7 @@ public partial class WrongDriver
         using var pm = Dev.Power.ResumeAndGetScope();
         using (MemoryLock.ReadLock())
         {
-            SetPowerState();
+            SetPowerState(); // <-- VPM0005
         }
     }
 
@@ -69,7 +73,7 @@ public partial class WrongDriver
     {
         using (MemoryLock.ReadLock())
         {
-            return ReadBar();
+            return ReadBar(); // <-- VPM0006
         }
     }
 
@@ -79,27 +83,27 @@ public partial class WrongDriver
         using (MemoryLock.WriteLock())
         {
             _engaged = false;
-            Dev.Power.Resume();
+            Dev.Power.Resume(); // <-- VPM0007
         }
     }
 
     // VPM0008: the raw runtime-PM error reaches user space.
     [VfioIoctl(VfioUapi.VFIO_DEVICE_GET_INFO)]
-    public int GetInfo(Span<byte> arg) => Dev.Power.Resume();
+    public int GetInfo(Span<byte> arg) => Dev.Power.Resume(); // <-- VPM0008
 
     // VPM0009: the guarded flag read without its lock.
-    public bool IsEngaged() => _engaged;
+    public bool IsEngaged() => _engaged; // <-- VPM0009
 
     // VPM0010: memory_lock not released on the error path.
     public int LockLeak(bool fail)
     {
         MemoryLock.DownWrite();
-        if (fail) return -Errno.EINVAL;
+        if (fail) return -Errno.EINVAL; // <-- VPM0010
         MemoryLock.UpWrite();
         return 0;
     }
 
     // VPM0011: declared to drop a reference on Dev, but it never does.
     [ReleasesPmReference("Dev.Power")]
-    public void DropsNothing() { }
+    public void DropsNothing() { } // <-- VPM0011
 }

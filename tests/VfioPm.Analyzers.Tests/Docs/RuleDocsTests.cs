@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
@@ -141,13 +142,27 @@ public class RuleDocsTests
     public void Readme_indexes_every_rule()
     {
         var readme = RuleDoc.For("README");
+        var strict = StrictRules();
+        Assert.NotEmpty(strict);
         foreach (var rule in Rules())
         {
-            var row = $"| [{rule.Id}]({rule.Id}.md) | {rule.Title} | {rule.Category} | {rule.DefaultSeverity} | {YesNo(RulesWithCodeFix.Contains(rule.Id))} |";
+            var strictColumn = strict.Contains(rule.Id) ? "Error" : "—";
+            var row = $"| [{rule.Id}]({rule.Id}.md) | {rule.Title} | {rule.Category} | {rule.DefaultSeverity} | {YesNo(RulesWithCodeFix.Contains(rule.Id))} | {strictColumn} |";
             Assert.Contains(row, readme.Lines);
         }
 
         Assert.Contains(RuleDoc.ExamplePrelude.Replace("global using", "using", StringComparison.Ordinal), readme.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The rules the package's VfioPmEnforcement=strict config makes errors (what the index's Strict column must say).</summary>
+    private static HashSet<string> StrictRules()
+    {
+        var config = Path.Combine(Shipped.RepoRoot(), "analyzers", "VfioPm.Analyzers.Package", "buildTransitive", "VfioPm.Analyzers.Strict.globalconfig");
+        return File.ReadAllLines(config)
+            .Select(l => Regex.Match(l, @"^dotnet_diagnostic\.(VPM\d{4})\.severity\s*=\s*error\s*$"))
+            .Where(m => m.Success)
+            .Select(m => m.Groups[1].Value)
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     [Fact]

@@ -40,6 +40,9 @@ public sealed class RuleCatalogueTests
             Assert.Contains(section, text, StringComparison.Ordinal);
         }
 
+        var index = File.ReadAllLines(Path.Combine(Repository.Root, "docs", "rules", "README.md"));
+        Assert.Contains($"| [{id}]({id}.md) | {rule.Title} | {rule.Category} | {rule.DefaultSeverity} |", index);
+
         var releases = File.ReadAllLines(Path.Combine(Repository.Root, "generators", "VfioPm.Generators", "AnalyzerReleases.Unshipped.md"));
         var row = Assert.Single(releases, l => l.StartsWith(id + " ", StringComparison.Ordinal));
         Assert.Equal(
