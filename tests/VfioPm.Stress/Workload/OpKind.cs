@@ -39,7 +39,7 @@ public enum OpKind
     /// <summary>write() of COMMAND: memory decode on or off.</summary>
     CommandWrite,
 
-    /// <summary>write() of PMCSR: D0 or D3hot.</summary>
+    /// <summary>write() of PMCSR: D0, D3hot, or D1/D2 (not offered by these functions).</summary>
     PmcsrWrite,
 
     /// <summary>read() or write() of a BAR through the file.</summary>
