@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis;
+
 namespace VfioPm.Analyzers.Contracts;
 
 /// <summary>Metadata names of the contract attributes. Matched by name, never by assembly: a driver may declare its own copies.</summary>
@@ -14,4 +16,12 @@ internal static class AttributeNames
     public const string DeviceAccess = "DeviceAccessAttribute";
     public const string GuardedBy = "GuardedByAttribute";
     public const string RuntimePmCallback = "RuntimePmCallbackAttribute";
+
+    /// <summary>
+    /// True for the namespace <see cref="Namespace"/> itself. Compares the two names up to the global namespace instead of
+    /// formatting the symbol: this runs for every attribute the analyzers look at, and ToDisplayString() allocated a
+    /// string each time.
+    /// </summary>
+    public static bool IsAnnotationsNamespace(INamespaceSymbol? ns) =>
+        ns is { Name: "Annotations", ContainingNamespace: { Name: "VfioPm", ContainingNamespace.IsGlobalNamespace: true } };
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace VfioPm.Analyzers.Contracts;
@@ -6,7 +7,13 @@ namespace VfioPm.Analyzers.Contracts;
 /// <summary>Reads and caches method contracts for one compilation. Thread-safe (analyzers run concurrently).</summary>
 internal sealed class ContractReader
 {
+    // One reader per compilation, shared by every VfioPm analyzer: each used to read the same attributes again.
+    private static readonly ConditionalWeakTable<Compilation, ContractReader> PerCompilation = new();
+
     private readonly ConcurrentDictionary<IMethodSymbol, MethodContract> _cache = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The reader every analyzer of <paramref name="compilation"/> shares.</summary>
+    public static ContractReader For(Compilation compilation) => PerCompilation.GetValue(compilation, static _ => new ContractReader());
 
     /// <summary>The contract of <paramref name="method"/> (its original definition's attributes; property accessors use the property's too).</summary>
     public MethodContract For(IMethodSymbol method) => _cache.GetOrAdd(method.OriginalDefinition, m => WellKnown(m) ?? Read(m));
@@ -27,9 +34,23 @@ internal sealed class ContractReader
         };
     }
 
+    /// <summary>The lock named by <paramref name="member"/>'s [GuardedBy], or <see langword="null"/>.</summary>
+    public static string? GuardOf(ISymbol member)
+    {
+        foreach (var a in member.GetAttributes())
+        {
+            if (IsOurs(a, AttributeNames.GuardedBy) && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string name)
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>True when <paramref name="attribute"/> is one of ours by metadata name.</summary>
     public static bool IsOurs(AttributeData attribute, string name) =>
-        attribute.AttributeClass is { } type && type.Name == name && type.ContainingNamespace?.ToDisplayString() == AttributeNames.Namespace;
+        attribute.AttributeClass is { } type && type.Name == name && AttributeNames.IsAnnotationsNamespace(type.ContainingNamespace);
 
     private static MethodContract Read(IMethodSymbol method)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -15,6 +16,11 @@ namespace VfioPm.Analyzers.Flow;
 /// </summary>
 internal static class FlowDriver
 {
+    // The default gate's answer per body root: five analyzers ask it about the same body.
+    private static readonly ConditionalWeakTable<IOperation, object> MentionsByRoot = new();
+    private static readonly object Yes = true;
+    private static readonly object No = false;
+
     /// <summary>Registers <paramref name="onGraph"/> for every method body worth analysing. The caller configures generated-code analysis and concurrency.</summary>
     public static void Register(
         AnalysisContext context,
@@ -29,7 +35,7 @@ internal static class FlowDriver
                 return;
             }
 
-            var contracts = new ContractReader();
+            var contracts = ContractReader.For(start.Compilation);
             start.RegisterOperationBlockAction(block =>
             {
                 if (block.OwningSymbol is not IMethodSymbol method)
@@ -89,8 +95,20 @@ internal static class FlowDriver
         || compilation.GetTypeByMetadataName(AttributeNames.Namespace + "." + AttributeNames.AcquiresMemoryLock) is not null
         || compilation.GetTypeByMetadataName(AttributeNames.Namespace + "." + AttributeNames.DeviceAccess) is not null;
 
-    // Cheap gate before building a graph: the method has a contract, or calls something that has one.
+    // Cheap gate before building a graph: the method has a contract, or calls something that has one. Answered once
+    // per body root and remembered.
     private static bool Mentions(IOperation root, IMethodSymbol method, ContractReader contracts)
+    {
+        if (MentionsByRoot.TryGetValue(root, out var known))
+        {
+            return (bool)known;
+        }
+
+        var answer = ComputeMentions(root, method, contracts);
+        return (bool)MentionsByRoot.GetValue(root, _ => answer ? Yes : No);
+    }
+
+    private static bool ComputeMentions(IOperation root, IMethodSymbol method, ContractReader contracts)
     {
         if (!contracts.For(method).IsEmpty)
         {

@@ -74,27 +74,40 @@ internal sealed class PathState
 
     public LockMode ModeOf(string key) => Locks.TryGetValue(key, out var m) ? m : LockMode.None;
 
+    // Every With* returns this state itself when nothing changes: a no-op step (a flow capture of an untracked value,
+    // the most common operation) then allocates nothing and keeps the cached hash.
     public PathState WithPm(string key, int count, Origin? origin = null)
     {
         count = count < MinCount ? MinCount : count > MaxCount ? MaxCount : count;
         var pm = count == 0 ? Pm.Remove(key) : Pm.SetItem(key, count);
         var origins = count <= 0 ? Origins.Remove(key) : origin is not null && !Origins.ContainsKey(key) ? Origins.SetItem(key, origin) : Origins;
-        return new PathState(pm, Locks, Facts, Values, origins, Scopes);
+        return With(pm, Locks, Facts, Values, origins, Scopes);
     }
 
     public PathState WithLock(string key, LockMode mode) =>
-        new(Pm, mode == LockMode.None ? Locks.Remove(key) : Locks.SetItem(key, mode), Facts, Values, Origins, Scopes);
+        With(Pm, mode == LockMode.None ? Locks.Remove(key) : Locks.SetItem(key, mode), Facts, Values, Origins, Scopes);
 
-    public PathState WithFact(object value, Signs signs) => new(Pm, Locks, Facts.SetItem(value, signs), Values, Origins, Scopes);
+    public PathState WithFact(object value, Signs signs) => With(Pm, Locks, Facts.SetItem(value, signs), Values, Origins, Scopes);
 
     public PathState WithValue(object holder, object? value) =>
-        new(Pm, Locks, Facts, value is null ? Values.Remove(holder) : Values.SetItem(holder, value), Origins, Scopes);
+        With(Pm, Locks, Facts, value is null ? Values.Remove(holder) : Values.SetItem(holder, value), Origins, Scopes);
 
-    public PathState WithScope(object value, ScopeBinding binding) => new(Pm, Locks, Facts, Values, Origins, Scopes.SetItem(value, binding));
+    public PathState WithScope(object value, ScopeBinding binding) => With(Pm, Locks, Facts, Values, Origins, Scopes.SetItem(value, binding));
 
     /// <summary>Forgets value facts (used when too many paths must be merged).</summary>
     public PathState WithoutFacts() =>
-        new(Pm, Locks, ImmutableDictionary<object, Signs>.Empty, Values, Origins, Scopes);
+        With(Pm, Locks, ImmutableDictionary<object, Signs>.Empty, Values, Origins, Scopes);
+
+    private PathState With(
+        ImmutableDictionary<string, int> pm,
+        ImmutableDictionary<string, LockMode> locks,
+        ImmutableDictionary<object, Signs> facts,
+        ImmutableDictionary<object, object> values,
+        ImmutableDictionary<string, Origin> origins,
+        ImmutableDictionary<object, ScopeBinding> scopes) =>
+        pm == Pm && locks == Locks && facts == Facts && values == Values && origins == Origins && scopes == Scopes
+            ? this
+            : new PathState(pm, locks, facts, values, origins, scopes);
 
     /// <summary>Resolves a local/capture/operation to the tracked result it stands for.</summary>
     public object? Resolve(object holderOrValue)
@@ -109,7 +122,8 @@ internal sealed class PathState
     }
 
     public override bool Equals(object? obj) =>
-        obj is PathState other
+        ReferenceEquals(this, obj)
+        || obj is PathState other
         && GetHashCode() == other.GetHashCode()
         && SameEntries(Pm, other.Pm)
         && SameEntries(Locks, other.Locks)

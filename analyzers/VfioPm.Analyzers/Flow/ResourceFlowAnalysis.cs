@@ -38,6 +38,7 @@ internal sealed class ResourceFlowAnalysis
     private readonly string? _selfLockKey;
     private readonly Dictionary<CaptureId, ILocalSymbol> _captureLocals = new();
     private readonly HashSet<string> _monitorKeys = new();
+    private readonly Dictionary<(IInvocationOperation, string?, bool), string?> _keyCache = new();
 
     // Clang's rule: a contract on the receiver itself ("this" is the resource) describes a primitive whose body is
     // trusted, not checked (RuntimePm.Get, MemoryLock.DownWrite, a file's own get/put wrappers).
@@ -91,7 +92,26 @@ internal sealed class ResourceFlowAnalysis
     public bool IsMonitorKey(string key) => _monitorKeys.Contains(key);
 
     /// <summary>The lock key of a memory_lock contract: the receiver's MemoryLock member, or the receiver itself when it is the lock.</summary>
-    public string? LockKeyFor(IInvocationOperation invocation, string? target)
+    public string? LockKeyFor(IInvocationOperation invocation, string? target) => CachedKey(invocation, target, isLock: true);
+
+    /// <summary>The PM key of a runtime-PM contract on <paramref name="invocation"/>.</summary>
+    public string? PmKeyFor(IInvocationOperation invocation, string? target) => CachedKey(invocation, target, isLock: false);
+
+    // A call's key depends only on its syntax and the aliases/captures fixed before solving, but it was rebuilt (string
+    // concatenation, a walk up the receiver's type) on every visit of every path: remember it per call.
+    private string? CachedKey(IInvocationOperation invocation, string? target, bool isLock)
+    {
+        var cacheKey = (invocation, target, isLock);
+        if (!_keyCache.TryGetValue(cacheKey, out var key))
+        {
+            key = isLock ? ComputeLockKey(invocation, target) : _keys.KeyFor(invocation, target, _capturePaths);
+            _keyCache[cacheKey] = key;
+        }
+
+        return key;
+    }
+
+    private string? ComputeLockKey(IInvocationOperation invocation, string? target)
     {
         if (target is not null)
         {
@@ -106,9 +126,6 @@ internal sealed class ResourceFlowAnalysis
 
         return HasMemoryLockMember(invocation.TargetMethod.ContainingType) ? receiverPath + ".MemoryLock" : receiverPath;
     }
-
-    /// <summary>The PM key of a runtime-PM contract on <paramref name="invocation"/>.</summary>
-    public string? PmKeyFor(IInvocationOperation invocation, string? target) => _keys.KeyFor(invocation, target, _capturePaths);
 
     /// <summary>The path of an expression (for rules that key on field owners).</summary>
     public string? PathOf(IOperation operation) => _keys.PathOf(operation, _capturePaths);
@@ -177,7 +194,8 @@ internal sealed class ResourceFlowAnalysis
 
         var initial = InitialState();
         var blocks = _cfg.Blocks;
-        var inStates = new Dictionary<int, HashSet<PathState>> { [0] = new HashSet<PathState> { initial } };
+        var inStates = new HashSet<PathState>?[blocks.Length]; // indexed by block ordinal
+        inStates[0] = new HashSet<PathState> { initial };
         var work = new SortedSet<int> { 0 };
         var visits = 0;
         while (work.Count > 0 && visits++ < MaxBlockVisits)
@@ -193,13 +211,13 @@ internal sealed class ResourceFlowAnalysis
 
             foreach (var entry in CatchEntries(block))
             {
-                if (Merge(inStates, entry, inStates[ordinal]))
+                if (Merge(inStates, entry, inStates[ordinal]!))
                 {
                     work.Add(entry);
                 }
             }
 
-            var outgoing = Transfer(block, inStates[ordinal]);
+            var outgoing = Transfer(block, inStates[ordinal]!);
             foreach (var (branch, states) in outgoing)
             {
                 foreach (var (destination, arriving) in Follow(block, branch, states))
@@ -236,9 +254,10 @@ internal sealed class ResourceFlowAnalysis
         return state;
     }
 
-    private static bool Merge(Dictionary<int, HashSet<PathState>> inStates, int ordinal, IEnumerable<PathState> arriving)
+    private static bool Merge(HashSet<PathState>?[] inStates, int ordinal, IEnumerable<PathState> arriving)
     {
-        if (!inStates.TryGetValue(ordinal, out var set))
+        var set = inStates[ordinal];
+        if (set is null)
         {
             set = new HashSet<PathState>();
             inStates[ordinal] = set;
@@ -345,7 +364,7 @@ internal sealed class ResourceFlowAnalysis
                         current = RunRegion(region, current);
                     }
 
-                    CheckExit(current, ExitLocation(source, branch), ExitDetail(source, branch), null);
+                    CheckExit(current, new ExitSite(this, source, branch), null);
                 }
 
                 yield break;
@@ -362,7 +381,7 @@ internal sealed class ResourceFlowAnalysis
 
         if (destination.Kind == BasicBlockKind.Exit)
         {
-            CheckExit(current, ExitLocation(source, branch), ExitDetail(source, branch), branch.Semantics == ControlFlowBranchSemantics.Return ? source.BranchValue : null);
+            CheckExit(current, new ExitSite(this, source, branch), branch.Semantics == ControlFlowBranchSemantics.Return ? source.BranchValue : null);
             yield break;
         }
 
@@ -372,7 +391,8 @@ internal sealed class ResourceFlowAnalysis
     // Runs a finally (or other inline) region from its first block to its end, returning the states that leave it.
     private IReadOnlyCollection<PathState> RunRegion(ControlFlowRegion region, IReadOnlyCollection<PathState> entry)
     {
-        var inStates = new Dictionary<int, HashSet<PathState>> { [region.FirstBlockOrdinal] = new HashSet<PathState>(entry) };
+        var inStates = new HashSet<PathState>?[_cfg.Blocks.Length];
+        inStates[region.FirstBlockOrdinal] = new HashSet<PathState>(entry);
         var work = new SortedSet<int> { region.FirstBlockOrdinal };
         var leaving = new HashSet<PathState>();
         var visits = 0;
@@ -381,7 +401,7 @@ internal sealed class ResourceFlowAnalysis
             var ordinal = work.Min;
             work.Remove(ordinal);
             var block = _cfg.Blocks[ordinal];
-            foreach (var (branch, states) in Transfer(block, inStates[ordinal]))
+            foreach (var (branch, states) in Transfer(block, inStates[ordinal]!))
             {
                 IReadOnlyCollection<PathState> current = states;
                 foreach (var nested in branch.FinallyRegions)
@@ -470,47 +490,22 @@ internal sealed class ResourceFlowAnalysis
 
     // ---- operations -----------------------------------------------------------------------------------------------
 
+    // Applies an operation tree in post-order (operands before the operation). Lambdas and local functions are analysed
+    // on their own, so they are neither entered nor applied. Recursive over the tree's depth: no per-node allocation.
     private IReadOnlyCollection<PathState> Apply(IOperation root, IReadOnlyCollection<PathState> states)
     {
-        IReadOnlyCollection<PathState> current = states;
-        foreach (var op in PostOrder(root))
+        if (root is IAnonymousFunctionOperation or IFlowAnonymousFunctionOperation or ILocalFunctionOperation)
         {
-            if (op is IAnonymousFunctionOperation or IFlowAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                continue;
-            }
-
-            current = ApplyOne(op, current);
+            return states;
         }
 
-        return current;
-    }
-
-    private static IEnumerable<IOperation> PostOrder(IOperation root)
-    {
-        var stack = new Stack<(IOperation Op, bool Expanded)>();
-        stack.Push((root, false));
-        while (stack.Count > 0)
+        var current = states;
+        foreach (var child in root.ChildOperations)
         {
-            var (op, expanded) = stack.Pop();
-            if (expanded)
-            {
-                yield return op;
-                continue;
-            }
-
-            stack.Push((op, true));
-            if (op is IAnonymousFunctionOperation or IFlowAnonymousFunctionOperation or ILocalFunctionOperation)
-            {
-                continue; // analysed on their own
-            }
-
-            var children = op.ChildOperations.ToList();
-            for (var i = children.Count - 1; i >= 0; i--)
-            {
-                stack.Push((children[i], false));
-            }
+            current = Apply(child, current);
         }
+
+        return ApplyOne(root, current);
     }
 
     private IReadOnlyCollection<PathState> ApplyOne(IOperation op, IReadOnlyCollection<PathState> states)
@@ -537,15 +532,39 @@ internal sealed class ResourceFlowAnalysis
     private static PathState ForgetNullness(PathState state, ILocalSymbol local) =>
         state.Facts.ContainsKey(local) && !state.Values.ContainsKey(local) ? new PathState(state.Pm, state.Locks, state.Facts.Remove(local), state.Values, state.Origins, state.Scopes) : state;
 
+    // Applies f to every state. When f changes none of them the input comes back as is: no allocation on the no-op
+    // steps (a flow capture of an untracked value) that make up most of a body.
     private static IReadOnlyCollection<PathState> Map(IReadOnlyCollection<PathState> states, Func<PathState, PathState> f)
     {
-        var result = new HashSet<PathState>();
+        HashSet<PathState>? result = null;
+        var unchanged = 0;
         foreach (var s in states)
         {
-            result.Add(f(s));
+            var next = f(s);
+            if (result is null)
+            {
+                if (ReferenceEquals(next, s))
+                {
+                    unchanged++;
+                    continue;
+                }
+
+                result = new HashSet<PathState>();
+                foreach (var earlier in states)
+                {
+                    if (unchanged-- == 0)
+                    {
+                        break;
+                    }
+
+                    result.Add(earlier);
+                }
+            }
+
+            result.Add(next);
         }
 
-        return result;
+        return result ?? states;
     }
 
     // The tracked result an expression stands for on this path, if any.
@@ -911,21 +930,26 @@ internal sealed class ResourceFlowAnalysis
 
     // ---- exits ----------------------------------------------------------------------------------------------------
 
-    private void CheckExit(IReadOnlyCollection<PathState> states, Location location, string detail, IOperation? returned)
+    private void CheckExit(IReadOnlyCollection<PathState> states, ExitSite exit, IOperation? returned)
     {
         foreach (var state in states)
         {
-            CheckPmAtExit(state, location, detail);
-            CheckOnSuccessReturn(state, location, detail, returned);
-            CheckLocksAtExit(state, location, detail);
+            CheckPmAtExit(state, exit);
+            CheckOnSuccessReturn(state, exit, returned);
+            CheckLocksAtExit(state, exit);
         }
     }
 
-    private void CheckPmAtExit(PathState state, Location location, string detail)
+    private void CheckPmAtExit(PathState state, ExitSite exit)
     {
+        if (state.Pm.IsEmpty && !_self.AcquiresPm)
+        {
+            return; // nothing held and nothing promised: the common exit
+        }
+
         if (state.CountOf(ContractCredit) > 0)
         {
-            Report(FindingKind.ContractMismatch, ContractCredit, location, null, "release a runtime-PM reference|does not put one on the path that " + detail, pmResource: true);
+            Report(FindingKind.ContractMismatch, ContractCredit, exit.Location, null, "release a runtime-PM reference|does not put one on the path that " + exit.Detail, pmResource: true);
         }
 
         var held = state.Pm.Where(kv => kv.Key != ContractCredit && kv.Value > 0).ToList();
@@ -936,7 +960,7 @@ internal sealed class ResourceFlowAnalysis
             var satisfied = matching.Count == 1 && matching[0].Value == 1;
             if (!satisfied && !_self.AcquiresPmOnSuccess)
             {
-                Report(FindingKind.ContractMismatch, expectedKey ?? "this", location, null, "return holding a runtime-PM reference|does not hold one on the path that " + detail, pmResource: true);
+                Report(FindingKind.ContractMismatch, expectedKey ?? "this", exit.Location, null, "return holding a runtime-PM reference|does not hold one on the path that " + exit.Detail, pmResource: true);
             }
 
             if (satisfied || (matching.Count == 0 && _self.AcquiresPmOnSuccess))
@@ -947,7 +971,7 @@ internal sealed class ResourceFlowAnalysis
 
         if (_self.ReleasesPm && _selfPmKey is not null && state.CountOf(_selfPmKey) > 0)
         {
-            Report(FindingKind.ContractMismatch, _selfPmKey, location, null, "release the runtime-PM reference on '" + ResourceKeys.Display(_selfPmKey) + "'|still holds it on the path that " + detail, pmResource: true);
+            Report(FindingKind.ContractMismatch, _selfPmKey, exit.Location, null, "release the runtime-PM reference on '" + ResourceKeys.Display(_selfPmKey) + "'|still holds it on the path that " + exit.Detail, pmResource: true);
             held = held.Where(kv => kv.Key != _selfPmKey).ToList();
         }
 
@@ -955,12 +979,12 @@ internal sealed class ResourceFlowAnalysis
         {
             state.Origins.TryGetValue(kv.Key, out var origin);
             var getSyncFailure = origin is { HeldOnFailure: true } && state.Facts.TryGetValue(origin.Site, out var signs) && signs == Signs.Negative;
-            Report(FindingKind.PmLeak, kv.Key, location, origin?.Site.Syntax.GetLocation(), detail, getSyncFailure);
+            Report(FindingKind.PmLeak, kv.Key, exit.Location, origin?.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure);
         }
     }
 
     // [AcquiresPmReference(OnSuccess = true)]: what the method returns must say whether it holds the reference.
-    private void CheckOnSuccessReturn(PathState state, Location location, string detail, IOperation? returned)
+    private void CheckOnSuccessReturn(PathState state, ExitSite exit, IOperation? returned)
     {
         if (!_self.AcquiresPm || !_self.AcquiresPmOnSuccess || _trustPmBody || returned is null || SignsOf(returned, state) is not { } signs)
         {
@@ -971,11 +995,11 @@ internal sealed class ResourceFlowAnalysis
         var success = SignLogic.Success(_self.AcquiresPmSuccess);
         if (held && (signs & success) == Signs.None)
         {
-            Report(FindingKind.ContractMismatch, _selfPmKey ?? "this", location, null, "hold a runtime-PM reference exactly when it returns success|returns failure while holding one on the path that " + detail, pmResource: true);
+            Report(FindingKind.ContractMismatch, _selfPmKey ?? "this", exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns failure while holding one on the path that " + exit.Detail, pmResource: true);
         }
         else if (!held && (signs & ~success) == Signs.None)
         {
-            Report(FindingKind.ContractMismatch, _selfPmKey ?? "this", location, null, "hold a runtime-PM reference exactly when it returns success|returns success without holding one on the path that " + detail, pmResource: true);
+            Report(FindingKind.ContractMismatch, _selfPmKey ?? "this", exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns success without holding one on the path that " + exit.Detail, pmResource: true);
         }
     }
 
@@ -990,14 +1014,14 @@ internal sealed class ResourceFlowAnalysis
         return ValueOf(op, state) is { } value && state.Facts.TryGetValue(value, out var signs) ? signs : null;
     }
 
-    private void CheckLocksAtExit(PathState state, Location location, string detail)
+    private void CheckLocksAtExit(PathState state, ExitSite exit)
     {
         foreach (var kv in state.Locks)
         {
             var expected = kv.Key == _selfLockKey && (_self.AcquiresLock != LockMode.None || (_self.RequiresLock != LockMode.None && !_self.ReleasesLock));
             if (!expected)
             {
-                Report(FindingKind.LockLeak, kv.Key, location, null, "is still held on the path that " + detail);
+                Report(FindingKind.LockLeak, kv.Key, exit.Location, null, "is still held on the path that " + exit.Detail);
             }
         }
 
@@ -1005,11 +1029,11 @@ internal sealed class ResourceFlowAnalysis
         {
             if (_self.AcquiresLock != LockMode.None)
             {
-                Report(FindingKind.ContractMismatch, _selfLockKey, location, null, pmResource: false, detail: "return holding '" + ResourceKeys.Display(_selfLockKey) + "'|does not hold it on the path that " + detail);
+                Report(FindingKind.ContractMismatch, _selfLockKey, exit.Location, null, pmResource: false, detail: "return holding '" + ResourceKeys.Display(_selfLockKey) + "'|does not hold it on the path that " + exit.Detail);
             }
             else if (_self.RequiresLock != LockMode.None && !_self.ReleasesLock)
             {
-                Report(FindingKind.ContractMismatch, _selfLockKey, location, null, pmResource: false, detail: "keep '" + ResourceKeys.Display(_selfLockKey) + "' held|releases it on the path that " + detail);
+                Report(FindingKind.ContractMismatch, _selfLockKey, exit.Location, null, pmResource: false, detail: "keep '" + ResourceKeys.Display(_selfLockKey) + "' held|releases it on the path that " + exit.Detail);
             }
         }
     }
@@ -1082,5 +1106,27 @@ internal sealed class ResourceFlowAnalysis
                 _findings[index] = _findings[index] with { GetSyncFailurePath = true };
             }
         }
+    }
+
+    // Where a path leaves the method and how a message says so. Both are only worked out when something is reported:
+    // finding the return statement and its line for every exit of every body cost more than the checks themselves.
+    private sealed class ExitSite
+    {
+        private readonly ResourceFlowAnalysis _analysis;
+        private readonly BasicBlock _source;
+        private readonly ControlFlowBranch _branch;
+        private Location? _location;
+        private string? _detail;
+
+        public ExitSite(ResourceFlowAnalysis analysis, BasicBlock source, ControlFlowBranch branch)
+        {
+            _analysis = analysis;
+            _source = source;
+            _branch = branch;
+        }
+
+        public Location Location => _location ??= _analysis.ExitLocation(_source, _branch);
+
+        public string Detail => _detail ??= _analysis.ExitDetail(_source, _branch);
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -139,19 +140,32 @@ internal sealed class ResourceKeys
 
     private static string? Join(string? head, string name) => head is null ? null : head + "." + name;
 
+    // A walk's stack, kept per thread between walks (every gate and the dataflow walk whole bodies).
+    [ThreadStatic]
+    private static Stack<IOperation>? t_walkStack;
+
     /// <summary>Every operation under <paramref name="root"/>, parents first.</summary>
     public static IEnumerable<IOperation> Walk(IOperation root)
     {
-        var stack = new Stack<IOperation>();
-        stack.Push(root);
-        while (stack.Count > 0)
+        var stack = t_walkStack ?? new Stack<IOperation>();
+        t_walkStack = null; // a walk nested in this one gets its own
+        try
         {
-            var op = stack.Pop();
-            yield return op;
-            foreach (var child in op.ChildOperations)
+            stack.Push(root);
+            while (stack.Count > 0)
             {
-                stack.Push(child);
+                var op = stack.Pop();
+                yield return op;
+                foreach (var child in op.ChildOperations)
+                {
+                    stack.Push(child);
+                }
             }
+        }
+        finally
+        {
+            stack.Clear();
+            t_walkStack = stack;
         }
     }
 }

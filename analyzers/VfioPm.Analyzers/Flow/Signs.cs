@@ -21,6 +21,9 @@ internal enum Signs : byte
 
 internal static class SignLogic
 {
+    // The three sign classes, in order (one array for every comparison: WhereTrue runs at every branch of every body).
+    private static readonly Signs[] Classes = { Signs.Negative, Signs.Zero, Signs.Positive };
+
     /// <summary>The results of a conditional acquire that mean "held".</summary>
     public static Signs Success(SuccessWhen when) => when switch
     {
@@ -50,7 +53,7 @@ internal static class SignLogic
         }
 
         var result = Signs.None;
-        foreach (var sign in new[] { Signs.Negative, Signs.Zero, Signs.Positive })
+        foreach (var sign in Classes)
         {
             var truth = Evaluate(kind, sign, constant);
             if (truth is null)

@@ -24,7 +24,7 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var analysis = ResourceFlowAnalysis.Run(graph, method, contracts, null, block.CancellationToken);
+            var analysis = SharedFlow.Get(graph, method, contracts, block.CancellationToken).Analysis;
             foreach (var finding in analysis.Findings)
             {
                 if (finding.Kind == FindingKind.ContractMismatch)

@@ -23,7 +23,7 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
 
     private static bool IsDispatchedHandler(IMethodSymbol? method) =>
         method is not null && method.GetAttributes().Any(a => a.AttributeClass is { Name: "VfioIoctlAttribute" or "VfioFeatureAttribute" or "VfioRegionAttribute" } c
-            && c.ContainingNamespace?.ToDisplayString() == VfioPm.Analyzers.Contracts.AttributeNames.Namespace);
+            && AttributeNames.IsAnnotationsNamespace(c.ContainingNamespace));
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -36,7 +36,7 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
             // Generated dispatchers run [VfioIoctl]/[VfioFeature]/[VfioRegion] handlers inside their get/put bracket.
             var pmGuaranteed = self.IsRuntimePmCallback || self.RequiresPm || self.IsDeviceAccess || IsDispatchedHandler(method);
             var reported = new HashSet<(string, int)>();
-            ResourceFlowAnalysis.Run(graph, method, contracts, (analysis, op, states) =>
+            SharedFlow.Get(graph, method, contracts, block.CancellationToken).Replay((analysis, op, states) =>
             {
                 if (op is not IInvocationOperation invocation)
                 {
@@ -70,7 +70,7 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                     var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
                     block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", device));
                 }
-            }, block.CancellationToken);
+            });
         });
     }
 }

@@ -33,7 +33,7 @@ public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
     private static void Check(OperationBlockAnalysisContext block, ContractReader contracts, Microsoft.CodeAnalysis.FlowAnalysis.ControlFlowGraph graph, IMethodSymbol? method)
     {
         var reported = new HashSet<int>();
-        ResourceFlowAnalysis.Run(graph, method, contracts, (analysis, op, states) =>
+        SharedFlow.Get(graph, method, contracts, block.CancellationToken).Replay((analysis, op, states) =>
         {
             var (member, instance) = op switch
             {
@@ -41,7 +41,7 @@ public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
                 IPropertyReferenceOperation p => (p.Property, p.Instance),
                 _ => (null!, null),
             };
-            if (member is null || GuardOf(member) is not { } lockName)
+            if (member is null || ContractReader.GuardOf(member) is not { } lockName)
             {
                 return;
             }
@@ -60,20 +60,7 @@ public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
             {
                 block.ReportDiagnostic(Diagnostic.Create(Descriptors.GuardedMemberWithoutLock, op.Syntax.GetLocation(), member.Name, ResourceKeys.Display(key), write ? "for write" : "(for read or write)"));
             }
-        }, block.CancellationToken);
-    }
-
-    private static string? GuardOf(ISymbol member)
-    {
-        foreach (var a in member.GetAttributes())
-        {
-            if (ContractReader.IsOurs(a, AttributeNames.GuardedBy) && a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string name)
-            {
-                return name;
-            }
-        }
-
-        return null;
+        });
     }
 
     private static bool IsWrite(IOperation op) =>
@@ -85,7 +72,7 @@ public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
     {
         foreach (var op in ResourceKeys.Walk(root))
         {
-            if ((op is IFieldReferenceOperation f && GuardOf(f.Field) is not null) || (op is IPropertyReferenceOperation p && GuardOf(p.Property) is not null))
+            if ((op is IFieldReferenceOperation f && ContractReader.GuardOf(f.Field) is not null) || (op is IPropertyReferenceOperation p && ContractReader.GuardOf(p.Property) is not null))
             {
                 return true;
             }

@@ -19,7 +19,7 @@ public sealed class MemoryLockBalanceAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         FlowDriver.Register(context, static (block, contracts, graph, method) =>
         {
-            var analysis = ResourceFlowAnalysis.Run(graph, method, contracts, null, block.CancellationToken);
+            var analysis = SharedFlow.Get(graph, method, contracts, block.CancellationToken).Analysis;
             foreach (var finding in analysis.Findings)
             {
                 if (finding.Kind is FindingKind.LockLeak or FindingKind.LockReleaseNotHeld or FindingKind.LockRecursive)

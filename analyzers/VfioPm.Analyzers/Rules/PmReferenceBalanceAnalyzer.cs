@@ -23,7 +23,7 @@ public sealed class PmReferenceBalanceAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         FlowDriver.Register(context, static (block, contracts, graph, method) =>
         {
-            var analysis = ResourceFlowAnalysis.Run(graph, method, contracts, null, block.CancellationToken);
+            var analysis = SharedFlow.Get(graph, method, contracts, block.CancellationToken).Analysis;
             foreach (var finding in analysis.Findings)
             {
                 switch (finding.Kind)

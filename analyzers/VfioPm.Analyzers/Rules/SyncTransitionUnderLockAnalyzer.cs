@@ -25,7 +25,7 @@ public sealed class SyncTransitionUnderLockAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         FlowDriver.Register(context, static (block, contracts, graph, method) =>
         {
-            ResourceFlowAnalysis.Run(graph, method, contracts, (analysis, op, states) =>
+            SharedFlow.Get(graph, method, contracts, block.CancellationToken).Replay((analysis, op, states) =>
             {
                 if (op is not IInvocationOperation invocation || !contracts.For(invocation.TargetMethod).ExcludesLock)
                 {
@@ -38,7 +38,7 @@ public sealed class SyncTransitionUnderLockAnalyzer : DiagnosticAnalyzer
                     block.ReportDiagnostic(Diagnostic.Create(Descriptors.SyncTransitionUnderMemoryLock, invocation.Syntax.GetLocation(),
                         invocation.TargetMethod.Name + "()", ResourceKeys.Display(held.Key)));
                 }
-            }, block.CancellationToken);
+            });
         });
     }
 }

@@ -34,7 +34,7 @@ public sealed class UnmaskedResumeErrorAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var contracts = new ContractReader();
+            var contracts = ContractReader.For(start.Compilation);
             start.RegisterOperationBlockStartAction(block =>
             {
                 if (block.OwningSymbol is not IMethodSymbol method || !IsHandler(method))
@@ -55,8 +55,8 @@ public sealed class UnmaskedResumeErrorAnalyzer : DiagnosticAnalyzer
     }
 
     private static bool IsHandler(IMethodSymbol method) =>
-        method.GetAttributes().Any(a => a.AttributeClass is { } c && HandlerAttributes.Contains(c.Name) && c.ContainingNamespace?.ToDisplayString() == AttributeNames.Namespace)
-        || method.ContainingType?.GetAttributes().Any(a => a.AttributeClass is { Name: "VfioDeviceOpsAttribute" } c && c.ContainingNamespace?.ToDisplayString() == AttributeNames.Namespace) == true;
+        method.GetAttributes().Any(a => a.AttributeClass is { } c && HandlerAttributes.Contains(c.Name) && AttributeNames.IsAnnotationsNamespace(c.ContainingNamespace))
+        || method.ContainingType?.GetAttributes().Any(a => a.AttributeClass is { Name: "VfioDeviceOpsAttribute" } c && AttributeNames.IsAnnotationsNamespace(c.ContainingNamespace)) == true;
 
     // The runtime-PM call whose unmodified int result this expression is, if any.
     private static IInvocationOperation? RawPmResult(IOperation value, ContractReader contracts, IOperation context)

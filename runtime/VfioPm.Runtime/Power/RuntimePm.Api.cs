@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using VfioPm.Annotations;
 
@@ -12,36 +14,41 @@ public sealed partial class RuntimePm
 
     // models __pm_runtime_idle(): with GET_PUT drop a reference first (underflow → -EINVAL, still in use → 0).
     // Takes the power lock; may sleep unless Async.
-    private int IdleEntry(RpmFlags flags)
-    {
-        if (!PutReachedZero(flags, out var early))
-        {
-            return early;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int IdleEntry(RpmFlags flags) => PutReachedZero(flags, out var early) ? IdleLocked(flags) : early;
 
+    // The locked half of __pm_runtime_idle(). Takes the power lock; may sleep unless Async.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int IdleLocked(RpmFlags flags)
+    {
         lock (_lock)
         {
-            return RpmIdle(flags);
+            var retval = RpmIdle(flags);
+            RefreshFastGate();
+            return retval;
         }
     }
 
     // models __pm_runtime_suspend(): the same GET_PUT prologue as idle, then rpm_suspend.
     // Takes the power lock; may sleep unless Async.
-    private int SuspendEntry(RpmFlags flags)
-    {
-        if (!PutReachedZero(flags, out var early))
-        {
-            return early;
-        }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int SuspendEntry(RpmFlags flags) => PutReachedZero(flags, out var early) ? SuspendLocked(flags) : early;
 
+    // The locked half of __pm_runtime_suspend(). Takes the power lock; may sleep unless Async.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int SuspendLocked(RpmFlags flags)
+    {
         lock (_lock)
         {
-            return RpmSuspend(flags);
+            var retval = RpmSuspend(flags);
+            RefreshFastGate();
+            return retval;
         }
     }
 
     // The GET_PUT prologue of __pm_runtime_idle/__pm_runtime_suspend: drop a reference; only a put that reaches zero
     // goes on to the state machine. Otherwise the entry returns 0 (still in use) or -EINVAL (underflow). Lock-free.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool PutReachedZero(RpmFlags flags, out int early)
     {
         early = 0;
@@ -55,24 +62,48 @@ public sealed partial class RuntimePm
         return remaining == 0;
     }
 
-    // models __pm_runtime_resume(): with GET_PUT the count goes up first and stays up whatever the result.
-    // Takes the power lock; may sleep unless Async.
-    private int ResumeEntry(RpmFlags flags)
-    {
-        if ((flags & RpmFlags.GetPut) != 0)
-        {
-            Interlocked.Increment(ref _usageCount);
-        }
+    // models __pm_runtime_resume(): with GET_PUT the count goes up first and stays up whatever the result. On an
+    // Active device with nothing pending that is all (RuntimePm.FastPath.cs): rpm_resume() would return 1 unchanged.
+    // Lock-free on that path; otherwise takes the power lock and may sleep unless Async.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ResumeEntry(RpmFlags flags) =>
+        (flags & RpmFlags.GetPut) != 0 && TryGetActive() ? 1 : ResumeLocked(flags);
 
+    // The locked half of __pm_runtime_resume() (the count, with GET_PUT, is already up). Takes the power lock; may
+    // sleep unless Async.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int ResumeLocked(RpmFlags flags)
+    {
         lock (_lock)
         {
-            return RpmResume(flags);
+            var retval = RpmResume(flags);
+            RefreshFastGate();
+            return retval;
         }
     }
 
     // models rpm_drop_usage_count(): decrement unless already 0; at 0 refuse, warn and return -EINVAL.
-    // Lock-free. Unlike the kernel's dec-then-reinc, the count is never observably negative.
+    // Lock-free. Unlike the kernel's dec-then-reinc, the count is never observably negative. The first attempt is
+    // inlined into the put helpers; contention and underflow go to the loop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int DropUsageCount()
+    {
+        var current = Volatile.Read(ref _usageCount);
+        if (current > 0)
+        {
+            var next = current - 1;
+            if (Interlocked.CompareExchange(ref _usageCount, next, current) == current)
+            {
+                return next;
+            }
+        }
+
+        return DropUsageCountContended();
+    }
+
+    // The retry loop of DropUsageCount(), and its underflow refusal. Lock-free.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int DropUsageCountContended()
     {
         while (true)
         {
@@ -179,6 +210,7 @@ public sealed partial class RuntimePm
     /// <remarks>Does not sleep.</remarks>
     // models pm_runtime_get()
     [AcquiresPmReference]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Get() => ResumeEntry(RpmFlags.GetPut | RpmFlags.Async);
 
     /// <summary>
@@ -190,6 +222,7 @@ public sealed partial class RuntimePm
     // models pm_runtime_get_sync()
     [AcquiresPmReference]
     [ExcludesMemoryLock]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int GetSync() => ResumeEntry(RpmFlags.GetPut);
 
     /// <summary>Resumes synchronously and takes a reference only if that worked.</summary>
@@ -198,9 +231,16 @@ public sealed partial class RuntimePm
     // models pm_runtime_resume_and_get()
     [AcquiresPmReference(OnSuccess = true, SuccessWhen = PmReferenceSuccess.Zero)]
     [ExcludesMemoryLock]
-    public int ResumeAndGet()
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the lock-free case inlines into the caller's bracket
+    public int ResumeAndGet() => TryGetActive() ? 0 : ResumeAndGetLocked();
+
+    // ResumeAndGet() past the fast path: the count is already up; a failed resume drops it again.
+    // Takes the power lock; may sleep.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pm_runtime_resume_and_get(): the reference this put drops was taken by TryGetActive() in ResumeAndGet() (__pm_runtime_resume raises the count before resuming), which the per-method analysis cannot see.")]
+    private int ResumeAndGetLocked()
     {
-        var ret = ResumeEntry(RpmFlags.GetPut);
+        var ret = ResumeLocked(RpmFlags.GetPut);
         if (ret < 0)
         {
             PutNoIdle();
@@ -282,6 +322,7 @@ public sealed partial class RuntimePm
     /// <remarks>Does not sleep.</remarks>
     // models pm_runtime_put()
     [ReleasesPmReference]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Put() => IdleEntry(RpmFlags.GetPut | RpmFlags.Async);
 
     /// <summary>Drops a reference; at 0 runs the idle check (and suspend) synchronously.</summary>
@@ -290,6 +331,7 @@ public sealed partial class RuntimePm
     // models pm_runtime_put_sync()
     [ReleasesPmReference]
     [ExcludesMemoryLock]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int PutSync() => IdleEntry(RpmFlags.GetPut);
 
     /// <summary>Drops a reference, marks the device busy and lets it autosuspend after the delay.</summary>

@@ -186,6 +186,8 @@ public sealed partial class RuntimePm
                 // Fired early: an hrtimer never does, so wait out the rest.
                 ArmTimer(expires);
             }
+
+            RefreshFastGate();
         }
     }
 }

@@ -64,6 +64,7 @@ public sealed partial class RuntimePm
             }
 
             UpdateAccounting();
+            CloseFastGate(); // a disabled device answers gets under the lock (-EACCES or 1 by last_status)
             if (_disableDepth++ == 0)
             {
                 BarrierLocked();

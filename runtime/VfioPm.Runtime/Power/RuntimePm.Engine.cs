@@ -12,10 +12,13 @@ namespace VfioPm.Runtime.Power;
 public sealed partial class RuntimePm
 {
     // models rpm_check_suspend_allowed(): the first failing check wins.
-    // Caller holds the power lock.
+    // Caller holds the power lock. Every caller may go on to suspend, queue a request or arm a timer, so the fast-path
+    // gate is closed (a full fence) before the usage count is read: a lock-free get either shows in the count read
+    // below or finds the gate closed and waits for the lock (RuntimePm.FastPath.cs).
     private int CheckSuspendAllowed()
     {
         AssertLocked();
+        CloseFastGate();
         if (_runtimeError != 0)
         {
             return -Errno.EINVAL;
@@ -580,6 +583,8 @@ public sealed partial class RuntimePm
                     RpmResume(RpmFlags.NoWait);
                     break;
             }
+
+            RefreshFastGate();
         }
     }
 

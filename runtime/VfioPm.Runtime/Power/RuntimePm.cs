@@ -10,7 +10,8 @@ namespace VfioPm.Runtime.Power;
 /// <remarks>
 /// <para>Every transition happens under the per-device power lock (<c>dev-&gt;power.lock</c>); callbacks run with it
 /// dropped; a synchronous caller that meets a transition in flight waits for it. The usage count and child count are
-/// atomics read and changed without the lock, as in the kernel, which leaves room for a lock-free get/put fast path.</para>
+/// atomics read and changed without the lock, as in the kernel. On an Active device with nothing pending, a get and a put
+/// that stays above zero take no lock at all (RuntimePm.FastPath.cs), with the locked path's results.</para>
 /// <para>Baseline: Linux 6.19 (put/put_sync return 1 on an already-suspended device; <see cref="Barrier"/> returns nothing).</para>
 /// </remarks>
 public sealed partial class RuntimePm
@@ -23,7 +24,7 @@ public sealed partial class RuntimePm
     private readonly PmWork _work;
 
     // Guarded by _lock (written); read lock-free only where the kernel also does.
-    // Volatile so readouts (and a future lock-free fast path) see it without the lock; written only under it.
+    // Volatile so readouts see it without the lock; written only under it.
     private volatile RpmStatus _status = RpmStatus.Suspended;
     private RpmStatus? _lastStatus;
     private int _disableDepth = 1;
