@@ -38,7 +38,7 @@ internal sealed class ResourceFlowAnalysis
     private readonly string? _selfLockKey;
     private readonly Dictionary<CaptureId, ILocalSymbol> _captureLocals = new();
     private readonly HashSet<string> _monitorKeys = new();
-    private readonly Dictionary<(IInvocationOperation, string?, bool), string?> _keyCache = new();
+    private readonly Dictionary<(IInvocationOperation, string?, bool), string?> _keyCache = new(CallKeyComparer.Instance);
 
     // Clang's rule: a contract on the receiver itself ("this" is the resource) describes a primitive whose body is
     // trusted, not checked (RuntimePm.Get, MemoryLock.DownWrite, a file's own get/put wrappers).
@@ -1128,5 +1128,19 @@ internal sealed class ResourceFlowAnalysis
         public Location Location => _location ??= _analysis.ExitLocation(_source, _branch);
 
         public string Detail => _detail ??= _analysis.ExitDetail(_source, _branch);
+    }
+
+    // Identity of a (call, contract target, kind) triple for the key cache: the call by reference, the target string by
+    // reference (contracts are cached, so one contract's target is one instance; another instance only misses the
+    // cache). The default tuple comparer hashed the whole target string on every lookup.
+    private sealed class CallKeyComparer : IEqualityComparer<(IInvocationOperation Call, string? Target, bool IsLock)>
+    {
+        public static readonly CallKeyComparer Instance = new();
+
+        public bool Equals((IInvocationOperation Call, string? Target, bool IsLock) x, (IInvocationOperation Call, string? Target, bool IsLock) y) =>
+            ReferenceEquals(x.Call, y.Call) && ReferenceEquals(x.Target, y.Target) && x.IsLock == y.IsLock;
+
+        public int GetHashCode((IInvocationOperation Call, string? Target, bool IsLock) key) =>
+            (System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Call) * 31) + (key.IsLock ? 1 : 0);
     }
 }
