@@ -29,7 +29,29 @@ public sealed class VfioDeviceOpsAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+        context.RegisterCompilationStartAction(start =>
+        {
+            // A compilation that cannot name any of the marker attributes has nothing to report: skip its types
+            // (this analyzer used to read every member's attributes of every type in every compilation).
+            if (CanSeeMarkers(start.Compilation))
+            {
+                start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+            }
+        });
+    }
+
+    // Any definition counts, also ambiguous ones (a driver's own copy beside the runtime's), hence GetTypesByMetadataName.
+    private static bool CanSeeMarkers(Compilation compilation)
+    {
+        foreach (var name in new[] { KnownNames.DeviceOpsAttribute, KnownNames.IoctlAttribute, KnownNames.FeatureAttribute, KnownNames.RegionAttribute })
+        {
+            if (!compilation.GetTypesByMetadataName(KnownNames.AnnotationsNamespace + "." + name).IsEmpty)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void AnalyzeType(SymbolAnalysisContext context)
