@@ -11,7 +11,7 @@ public partial class PciDevice
     /// power; if it cannot, the function stays in D3hot and the call still succeeds. A powered-off bridge takes its
     /// whole subordinate hierarchy to D3cold.
     /// </summary>
-    /// <returns>0; <c>-EINVAL</c> for Unknown or for a transition to a shallower non-D0 state; <c>-EIO</c> for D1..D3hot without a PM capability or a failed power-up.</returns>
+    /// <returns>0; <c>-EINVAL</c> for Unknown or for a transition to a shallower non-D0 state; <c>-EIO</c> for D1..D3hot without a PM capability, D1/D2 the function does not offer, or a failed power-up.</returns>
     /// <remarks>Takes the function's hardware lock; may call the platform. Does not touch runtime-PM state.</remarks>
     // models pci_set_power_state()
     public int SetPowerState(PciPowerState state)
@@ -27,6 +27,12 @@ public partial class PciDevice
         }
 
         if (PmCap == 0 && state != PciPowerState.D3cold)
+        {
+            return -Errno.EIO;
+        }
+
+        // pci_set_low_power_state(): D1 and D2 only where the PM capability offers them (d1_support/d2_support).
+        if ((state == PciPowerState.D1 && !Spec.D1Support) || (state == PciPowerState.D2 && !Spec.D2Support))
         {
             return -Errno.EIO;
         }

@@ -241,8 +241,9 @@ public partial class PciDevice : Device
             Config.Write16(PciRegs.Status, PciRegs.StatusCapList);
             Config.Write(PciRegs.CapabilityList, new[] { (byte)PciConfigSpace.PmCapOffset });
             Config.Write(PciConfigSpace.PmCapOffset, new byte[] { PciRegs.CapIdPm, 0 });
-            // PMC: version 3, D3cold PME support bit set only when the platform can power the slot off.
-            Config.Write16(PciConfigSpace.PmCapOffset + PciRegs.PmPmc, 0x0003);
+            // PMC: version 3, and D1/D2 support as specified.
+            var pmc = 0x0003 | (Spec.D1Support ? PciRegs.PmPmcD1 : 0) | (Spec.D2Support ? PciRegs.PmPmcD2 : 0);
+            Config.Write16(PciConfigSpace.PmCapOffset + PciRegs.PmPmc, (ushort)pmc);
             Config.Write16(PciConfigSpace.PmCapOffset + PciRegs.PmCtrl, Spec.NoSoftReset ? PciRegs.PmCtrlNoSoftReset : (ushort)0);
         }
     }

@@ -20,6 +20,15 @@ public sealed record PciFunctionSpec
     /// <summary>The function has a PM capability (PMCSR). Without one it never leaves D0 by itself.</summary>
     public bool HasPmCapability { get; init; } = true;
 
+    /// <summary>
+    /// PMC D1_Support (<c>d1_support</c>): the function offers D1. Without it <c>pci_set_power_state(D1)</c> fails. Note
+    /// vfio's memory-enable predicate (below D3hot) lets BAR access through in D1/D2, which the model records as fatal.
+    /// </summary>
+    public bool D1Support { get; init; }
+
+    /// <summary>PMC D2_Support (<c>d2_support</c>): the function offers D2.</summary>
+    public bool D2Support { get; init; }
+
     /// <summary>PMCSR No_Soft_Reset: internal state survives D3hot→D0. Clear means vfio must save/restore (<c>needs_pm_restore</c>).</summary>
     public bool NoSoftReset { get; init; } = true;
 

@@ -40,6 +40,10 @@ public static class PciRegs
     public const byte CapIdPm = 0x01;
     /// <summary>PM capability: PMC register offset from the capability.</summary>
     public const int PmPmc = 2;
+    /// <summary>PMC: D1_Support.</summary>
+    public const ushort PmPmcD1 = 0x0200;
+    /// <summary>PMC: D2_Support.</summary>
+    public const ushort PmPmcD2 = 0x0400;
     /// <summary>PM capability: PMCSR register offset from the capability.</summary>
     public const int PmCtrl = 4;
     /// <summary>PMCSR: power state bits (0 = D0 .. 3 = D3hot).</summary>

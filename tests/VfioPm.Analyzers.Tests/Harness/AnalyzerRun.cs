@@ -22,11 +22,16 @@ public sealed class AnalyzerRun
     /// <summary>The ids Roslyn reports for a failing analyzer (AD0001: exception; AD0002: reported into a bad location).</summary>
     public static readonly ImmutableHashSet<string> FailureIds = ImmutableHashSet.Create(StringComparer.Ordinal, "AD0001", "AD0002");
 
-    private AnalyzerRun(ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> failureDiagnostics, ImmutableArray<AnalyzerFailure> exceptions)
+    private AnalyzerRun(
+        ImmutableArray<Diagnostic> diagnostics,
+        ImmutableArray<Diagnostic> failureDiagnostics,
+        ImmutableArray<AnalyzerFailure> exceptions,
+        ImmutableDictionary<DiagnosticAnalyzer, TimeSpan> executionTimes)
     {
         Diagnostics = diagnostics;
         FailureDiagnostics = failureDiagnostics;
         Exceptions = exceptions;
+        ExecutionTimes = executionTimes;
     }
 
     /// <summary>The analyzers' diagnostics, ordered by file and position, without <see cref="FailureIds"/>.</summary>
@@ -38,18 +43,23 @@ public sealed class AnalyzerRun
     /// <summary>Exceptions seen by the exception callback.</summary>
     public ImmutableArray<AnalyzerFailure> Exceptions { get; }
 
+    /// <summary>Time each analyzer spent, when the run was measured (empty otherwise).</summary>
+    public ImmutableDictionary<DiagnosticAnalyzer, TimeSpan> ExecutionTimes { get; }
+
     /// <summary>True when some analyzer threw.</summary>
     public bool HasFailures => !FailureDiagnostics.IsEmpty || !Exceptions.IsEmpty;
 
     /// <summary>
     /// Runs <paramref name="analyzers"/> over <paramref name="compilation"/> with
-    /// <c>reportSuppressedDiagnostics: false</c> and non-concurrent execution (deterministic).
+    /// <c>reportSuppressedDiagnostics: false</c> and non-concurrent execution (deterministic). With
+    /// <paramref name="measure"/>, Roslyn times each analyzer (<see cref="ExecutionTimes"/>).
     /// </summary>
     public static async Task<AnalyzerRun> RunAsync(
         Compilation compilation,
         ImmutableArray<DiagnosticAnalyzer> analyzers,
         AnalyzerOptions? options = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        bool measure = false)
     {
         var caught = new ConcurrentQueue<AnalyzerFailure>();
         var withAnalyzers = compilation.WithAnalyzers(
@@ -58,7 +68,7 @@ public sealed class AnalyzerRun
                 options ?? new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
                 onAnalyzerException: (exception, analyzer, diagnostic) => caught.Enqueue(new AnalyzerFailure(analyzer, exception, diagnostic)),
                 concurrentAnalysis: false,
-                logAnalyzerExecutionTime: false,
+                logAnalyzerExecutionTime: measure,
                 reportSuppressedDiagnostics: false));
         var all = await withAnalyzers.GetAnalyzerDiagnosticsAsync(cancellationToken).ConfigureAwait(false);
         var ordered = all
@@ -67,10 +77,21 @@ public sealed class AnalyzerRun
             .ThenBy(d => d.Location.SourceSpan.End)
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .ToImmutableArray();
+        var times = ImmutableDictionary<DiagnosticAnalyzer, TimeSpan>.Empty;
+        if (measure)
+        {
+            foreach (var analyzer in analyzers)
+            {
+                var telemetry = await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, cancellationToken).ConfigureAwait(false);
+                times = times.Add(analyzer, telemetry.ExecutionTime);
+            }
+        }
+
         return new AnalyzerRun(
             ordered.Where(d => !FailureIds.Contains(d.Id)).ToImmutableArray(),
             ordered.Where(d => FailureIds.Contains(d.Id)).ToImmutableArray(),
-            caught.ToImmutableArray());
+            caught.ToImmutableArray(),
+            times);
     }
 
     /// <summary>Fails the test if some analyzer threw, with the exceptions and their stack traces.</summary>

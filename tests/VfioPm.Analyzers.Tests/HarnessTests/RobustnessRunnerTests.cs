@@ -62,4 +62,30 @@ public class RobustnessRunnerTests
 
         Assert.Equal(21, await RobustnessRunner.RunOnPrefixesAsync([new ResumeAndGetCallAnalyzer(), new AcquireCallAnalyzer()], Source));
     }
+
+    [Fact]
+    public async Task Hostile_variants_fail_on_an_analyzer_exception_and_name_the_variant()
+    {
+        var variants = MalformedCode.Mutants("Source.cs", Source.Replace("{|VPM9999:", string.Empty, StringComparison.Ordinal).Replace("|}", string.Empty, StringComparison.Ordinal), seed: 3, count: 4);
+        var error = await Assert.ThrowsAnyAsync<XunitException>(() =>
+            RobustnessRunner.RunOnVariantsAsync([new ThrowsOnBrokenSyntaxAnalyzer()], variants, TimeSpan.FromSeconds(30)));
+        Assert.Contains("hostile sources broke an analyzer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Source.cs, ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("broken syntax", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hostile_variants_fail_when_an_analyzer_exceeds_the_time_bound()
+    {
+        var variants = new[] { new MalformedSource("slow one", "class C { }") };
+        var error = await Assert.ThrowsAnyAsync<XunitException>(() =>
+            RobustnessRunner.RunOnVariantsAsync([new SlowAnalyzer()], variants, TimeSpan.FromMilliseconds(50)));
+        Assert.Contains("SlowAnalyzer took", error.Message, StringComparison.Ordinal);
+
+        // Within a generous bound the same analyzer passes, and the summary names it as the slowest.
+        var summary = await RobustnessRunner.RunOnVariantsAsync([new SlowAnalyzer()], variants, TimeSpan.FromSeconds(30));
+        Assert.Equal(1, summary.Variants);
+        Assert.Equal(nameof(SlowAnalyzer), summary.SlowestAnalyzer);
+        Assert.True(summary.SlowestTime >= SlowAnalyzer.Delay * 0.9, summary.ToString());
+    }
 }

@@ -222,3 +222,19 @@ public sealed class AcquireCallAnalyzer : DiagnosticAnalyzer
             OperationKind.Invocation);
     }
 }
+
+/// <summary>Spends a fixed time on every syntax tree (to prove the robustness runner's time bound bites).</summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SlowAnalyzer : DiagnosticAnalyzer
+{
+    public static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(300);
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [TestRules.Rule("VPM9991")];
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSyntaxTreeAction(_ => System.Threading.Thread.Sleep(Delay));
+    }
+}

@@ -37,7 +37,7 @@ public sealed class RobustnessTests
     }
 
     // Test files carry markup inside string literals; it must reach the analyzers as plain text.
-    private static string Escape(string source) => source
+    internal static string Escape(string source) => source
         .Replace("{|", "{ |", StringComparison.Ordinal).Replace("|}", "| }", StringComparison.Ordinal)
         .Replace("[|", "[ |", StringComparison.Ordinal).Replace("|]", "| ]", StringComparison.Ordinal);
 

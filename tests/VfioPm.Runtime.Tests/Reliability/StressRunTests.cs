@@ -29,6 +29,7 @@ public sealed class StressRunTests
             Operations = 1_000_000,
             Duration = TimeSpan.FromSeconds(12),
             HangTimeout = TimeSpan.FromSeconds(30),
+            ShrinkTimeLimit = TimeSpan.FromMinutes(1),
         });
         _out.WriteLine(report.Format());
         Assert.True(report.Passed, report.Format());

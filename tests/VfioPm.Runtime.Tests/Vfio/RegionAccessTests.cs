@@ -228,6 +228,38 @@ public sealed class RegionAccessTests
         rig.AssertNoFatal();
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void UserD1OrD2OnAFunctionWithoutThemIsIgnoredAndTheBarsStayUsable(byte state)
+    {
+        // Found by the fuzzer: the function (PMC without D1/D2 support) went to D1, where vfio's memory-enable predicate
+        // (current_state < D3hot, spec §3.10) still let a BAR write through. pci_set_power_state() refuses a state the
+        // PM capability does not offer; vfio ignores the result of a user PMCSR write (§3.12).
+        var rig = new VfioRig();
+        rig.EnableMemory();
+        rig.WritePmcsr(state);
+        Assert.Equal(PciPowerState.D0, rig.Pdev.CurrentState);
+        Assert.Equal(0, rig.ConfigRead16(Pmcsr) & PciRegs.PmCtrlStateMask);
+        Assert.Equal(4L, rig.File.Write(new byte[] { 1, 2, 3, 4 }, VfioRig.Region(VfioUapi.VFIO_PCI_BAR2_REGION_INDEX, 0x10)));
+        Assert.Equal(-Errno.EIO, rig.Pdev.SetPowerState((PciPowerState)state));
+        rig.AssertNoFatal();
+    }
+
+    [Fact]
+    public void AFunctionThatOffersD1AndD2CanBePutThere()
+    {
+        var rig = new VfioRig(new PciFunctionSpec { D1Support = true, D2Support = true });
+        Assert.Equal(0x0600, rig.Pdev.Config.Read16(PciConfigSpace.PmCapOffset + PciRegs.PmPmc) & 0x0600);
+        rig.WritePmcsr(1);
+        Assert.Equal(PciPowerState.D1, rig.Pdev.CurrentState);
+        rig.WritePmcsr(2);
+        Assert.Equal(PciPowerState.D2, rig.Pdev.CurrentState);
+        rig.WritePmcsr(0);
+        Assert.Equal(PciPowerState.D0, rig.Pdev.CurrentState);
+        rig.AssertNoFatal();
+    }
+
     [Fact]
     public void PmcsrWriteNotStartingAtPmcsrDoesNotChangePowerState()
     {

@@ -92,6 +92,9 @@ internal sealed class VfioRig
 
     public long ConfigWrite(int offset, params byte[] data) => File.Write(data, Region(VfioUapi.VFIO_PCI_CONFIG_REGION_INDEX, offset));
 
+    /// <summary>A 2-byte config read at offset 0, returning the raw result (byte count or -errno).</summary>
+    public long ConfigReadResult() => File.Read(new byte[2], Region(VfioUapi.VFIO_PCI_CONFIG_REGION_INDEX));
+
     public ushort ConfigRead16(int offset)
     {
         var b = new byte[2];

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using VfioPm.Stress.Workload;
 
@@ -19,6 +20,7 @@ public static class Shrinker
     public static ShrinkResult? Shrink(StressOptions options, IReadOnlyList<int> operationsPerThread)
     {
         var merged = ReplayRunner.Interleave(options, operationsPerThread);
+        var clock = Stopwatch.StartNew();
         var runs = 0;
         StressReport Replay(int length)
         {
@@ -30,21 +32,25 @@ public static class Shrinker
         var full = Replay(merged.Count);
         if (!full.Passed)
         {
-            var (length, report) = SmallestFailing(merged.Count, full, Replay);
-            return new ShrinkResult("single-threaded replay", merged.Take(length).ToArray(), report.Violations, runs);
+            var (length, report) = SmallestFailing(merged.Count, full, Replay, () => clock.Elapsed > options.ShrinkTimeLimit);
+            return new ShrinkResult(Stopped("single-threaded replay", clock, options), merged.Take(length).ToArray(), report.Violations, runs);
         }
 
-        return ShrinkThreaded(options, operationsPerThread, runs);
+        return ShrinkThreaded(options, operationsPerThread, runs, clock);
     }
 
-    /// <summary>The smallest n in 1..<paramref name="total"/> for which <paramref name="run"/> fails, given that it fails at <paramref name="total"/>.</summary>
-    public static (int Length, StressReport Report) SmallestFailing(int total, StressReport failingAtTotal, Func<int, StressReport> run)
+    /// <summary>
+    /// The smallest n in 1..<paramref name="total"/> for which <paramref name="run"/> fails, given that it fails at
+    /// <paramref name="total"/>; when <paramref name="stop"/> says so, the smallest failing n found so far.
+    /// </summary>
+    public static (int Length, StressReport Report) SmallestFailing(int total, StressReport failingAtTotal, Func<int, StressReport> run, Func<bool>? stop = null)
     {
+        stop ??= () => false;
         // Exponential probe first: failures are usually early, and short replays are cheap.
         var passing = 0;
         var failing = total;
         var failingReport = failingAtTotal;
-        for (var probe = 64; probe < total; probe *= 2)
+        for (var probe = 64; probe < total && !stop(); probe *= 2)
         {
             var report = run(probe);
             if (!report.Passed)
@@ -57,7 +63,7 @@ public static class Shrinker
             passing = probe;
         }
 
-        while (failing - passing > 1)
+        while (failing - passing > 1 && !stop())
         {
             var mid = passing + ((failing - passing) / 2);
             var report = run(mid);
@@ -75,7 +81,7 @@ public static class Shrinker
         return (failing, failingReport);
     }
 
-    private static ShrinkResult? ShrinkThreaded(StressOptions options, IReadOnlyList<int> operationsPerThread, int runs)
+    private static ShrinkResult? ShrinkThreaded(StressOptions options, IReadOnlyList<int> operationsPerThread, int runs, Stopwatch clock)
     {
         var longest = operationsPerThread.Max();
         StressReport? Fails(int budget)
@@ -102,7 +108,7 @@ public static class Shrinker
         }
 
         var passing = 0;
-        while (failing - passing > Math.Max(1, longest / 64))
+        while (failing - passing > Math.Max(1, longest / 64) && clock.Elapsed < options.ShrinkTimeLimit)
         {
             var mid = passing + ((failing - passing) / 2);
             var report = Fails(mid);
@@ -118,6 +124,9 @@ public static class Shrinker
         }
 
         var prefix = ReplayRunner.Interleave(options, operationsPerThread.Select(n => Math.Min(n, failing)).ToArray());
-        return new ShrinkResult($"threaded, {failing} operations per thread; single-threaded replay passes", prefix, failingReport.Violations, runs);
+        return new ShrinkResult(Stopped($"threaded, {failing} operations per thread; single-threaded replay passes", clock, options), prefix, failingReport.Violations, runs);
     }
+
+    private static string Stopped(string how, Stopwatch clock, StressOptions options) =>
+        clock.Elapsed > options.ShrinkTimeLimit ? $"{how}; search stopped at the {options.ShrinkTimeLimit.TotalMinutes:0.#} min limit" : how;
 }

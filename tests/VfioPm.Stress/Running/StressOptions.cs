@@ -28,6 +28,9 @@ public sealed record StressOptions
     /// <summary>On failure, look for the shortest failing prefix.</summary>
     public bool Shrink { get; init; } = true;
 
+    /// <summary>How long shrinking may search; it stops with the shortest failing prefix found so far.</summary>
+    public TimeSpan ShrinkTimeLimit { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Tests only: operation number of thread 0 that becomes a deliberately unbalanced put; -1 for none.</summary>
     public int PlantAt { get; init; } = -1;
 

@@ -39,7 +39,7 @@ public enum OpKind
     /// <summary>write() of COMMAND: memory decode on or off.</summary>
     CommandWrite,
 
-    /// <summary>write() of PMCSR: D0 or D3hot.</summary>
+    /// <summary>write() of PMCSR: D0, D3hot, or D1/D2 (not offered by these functions).</summary>
     PmcsrWrite,
 
     /// <summary>read() or write() of a BAR through the file.</summary>
@@ -59,6 +59,9 @@ public enum OpKind
 
     /// <summary>Host <c>lspci</c>: a config read through sysfs.</summary>
     HostConfigRead,
+
+    /// <summary>Another kernel path holds the device up for a moment: <c>pm_runtime_resume_and_get()</c>, then <c>pm_runtime_put()</c>.</summary>
+    HostPmReference,
 
     /// <summary>Host writes <c>power/control</c> ("on" or "auto").</summary>
     PowerControl,

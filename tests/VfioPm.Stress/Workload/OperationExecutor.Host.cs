@@ -19,6 +19,20 @@ public sealed partial class OperationExecutor
         return Expect(op, _machine.Platform.HostConfigRead(function, offset, _scratch.AsSpan(0, length)), length);
     }
 
+    // Any resume counts as a wake for an armed ENTRY_WITH_WAKEUP, not only the user's own accesses (spec §3.6).
+    private string HostPmReference(Operation op)
+    {
+        var power = _machine.Functions[op.Target].Power;
+        var ret = power.ResumeAndGet();
+        if (ret == 0)
+        {
+            _pace.Pause(_machine, 0);
+            power.Put();
+        }
+
+        return Expect(op, _machine.Functions[op.Target].Name, ret, 0);
+    }
+
     private string PowerControl(Operation op) =>
         Expect(op, _machine.Platform.WritePowerControl(_machine.Functions[op.Target], (op.Arg & 1) == 0 ? "on" : "auto"), 0);
 

@@ -27,7 +27,8 @@ public sealed partial class OperationExecutor
 
     private string PmcsrWrite(Operation op, StressDevice device, VfioDeviceFile file)
     {
-        _scratch[0] = (op.Arg & 1) == 0 ? (byte)PciPowerState.D0 : (byte)PciPowerState.D3hot;
+        // Mostly D0 and D3hot; D1 and D2 too, which these functions do not offer (the write is ignored).
+        _scratch[0] = (op.Arg % 6) switch { 0 => (byte)PciPowerState.D1, 1 => (byte)PciPowerState.D2, 2 or 3 => (byte)PciPowerState.D0, _ => (byte)PciPowerState.D3hot };
         return Expect(op, file.Write(_scratch.AsSpan(0, 1), ConfigRegion + device.Pdev.PmCap + PciRegs.PmCtrl), 1);
     }
 

@@ -56,6 +56,7 @@ public sealed partial class OperationExecutor
                 OpKind.MmapAccess => WithFile(op, AccessMapping),
                 OpKind.CloseWakeFd => _machine.Devices[op.Target].WakeFds.CloseOne(op.Arg) ? "closed" : "none armed",
                 OpKind.HostConfigRead => HostConfigRead(op),
+                OpKind.HostPmReference => HostPmReference(op),
                 OpKind.PowerControl => PowerControl(op),
                 OpKind.D3ColdAllowed => D3ColdAllowed(op),
                 OpKind.SriovConfigure => SriovConfigure(op),

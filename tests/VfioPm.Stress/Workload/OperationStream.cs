@@ -18,7 +18,7 @@ public sealed class OperationStream
         (OpKind.OtherIoctl, 4), (OpKind.SetIrqs, 4), (OpKind.DeviceReset, 2), (OpKind.HotReset, 2),
         (OpKind.ConfigRead, 6), (OpKind.CommandWrite, 4), (OpKind.PmcsrWrite, 3), (OpKind.BarAccess, 6), (OpKind.BadRegionAccess, 3),
         (OpKind.Mmap, 3), (OpKind.MmapAccess, 7), (OpKind.CloseWakeFd, 2),
-        (OpKind.HostConfigRead, 5), (OpKind.PowerControl, 2), (OpKind.D3ColdAllowed, 1), (OpKind.SriovConfigure, 1),
+        (OpKind.HostConfigRead, 5), (OpKind.HostPmReference, 2), (OpKind.PowerControl, 2), (OpKind.D3ColdAllowed, 1), (OpKind.SriovConfigure, 1),
         (OpKind.VfSession, 2), (OpKind.RaiseIntx, 2), (OpKind.Pause, 4),
         (OpKind.InjectSuspendBusy, 1), (OpKind.InjectPowerOffFailure, 1),
     };
@@ -79,7 +79,7 @@ public sealed class OperationStream
             pick -= weight;
         }
 
-        var target = kind is OpKind.HostConfigRead or OpKind.PowerControl or OpKind.D3ColdAllowed or OpKind.InjectSuspendBusy or OpKind.InjectPowerOffFailure
+        var target = kind is OpKind.HostConfigRead or OpKind.HostPmReference or OpKind.PowerControl or OpKind.D3ColdAllowed or OpKind.InjectSuspendBusy or OpKind.InjectPowerOffFailure
             ? _random.Next(StressMachine.FunctionCount)
             : _random.Next(StressMachine.VfioDeviceCount);
         var op = new Operation(kind, target, _random.Next(StressMachine.SlotsPerDevice), _random.Next());
