@@ -19,7 +19,7 @@ internal enum LockMode
 }
 
 /// <summary>What a method's attributes promise. <see langword="null"/> targets mean the receiver itself.</summary>
-internal sealed class MethodContract
+internal sealed record MethodContract
 {
     public static readonly MethodContract Empty = new();
 

@@ -16,7 +16,7 @@ namespace VfioPm.Analyzers.Flow;
 /// per-block contexts) up to a bound; counts are clamped so loops reach a fixed point. Intra-procedural: calls are
 /// summarized by their attributes only.
 /// </summary>
-internal sealed class ResourceFlowAnalysis
+internal sealed partial class ResourceFlowAnalysis
 {
     /// <summary>Pseudo-key holding the reference a [ReleasesPmReference] method was handed by its caller.</summary>
     public const string ContractCredit = "<caller's reference>";
@@ -104,7 +104,7 @@ internal sealed class ResourceFlowAnalysis
         var cacheKey = (invocation, target, isLock);
         if (!_keyCache.TryGetValue(cacheKey, out var key))
         {
-            key = isLock ? ComputeLockKey(invocation, target) : _keys.KeyFor(invocation, target, _capturePaths);
+            key = isLock ? ComputeLockKey(invocation, target) : NormalizePmTarget(invocation.TargetMethod, target, _keys.KeyFor(invocation, target, _capturePaths));
             _keyCache[cacheKey] = key;
         }
 
@@ -157,11 +157,11 @@ internal sealed class ResourceFlowAnalysis
             {
                 if (p.Name == head)
                 {
-                    return target;
+                    return isLock ? target : NormalizePmTarget(_method, target, target);
                 }
             }
 
-            return "this." + target;
+            return isLock ? "this." + target : NormalizePmTarget(_method, target, "this." + target);
         }
 
         if (isLock)
@@ -192,10 +192,9 @@ internal sealed class ResourceFlowAnalysis
             }
         }
 
-        var initial = InitialState();
         var blocks = _cfg.Blocks;
         var inStates = new HashSet<PathState>?[blocks.Length]; // indexed by block ordinal
-        inStates[0] = new HashSet<PathState> { initial };
+        inStates[0] = new HashSet<PathState>(InitialStates());
         var work = new SortedSet<int> { 0 };
         var visits = 0;
         while (work.Count > 0 && visits++ < MaxBlockVisits)
@@ -520,6 +519,8 @@ internal sealed class ResourceFlowAnalysis
                 return states;
             case IFlowCaptureOperation capture:
                 return Map(states, s => s.WithValue(capture.Id, ValueOf(capture.Value, s)));
+            case ISimpleAssignmentOperation when OwnershipWriteOf(op) is { } write:
+                return ApplyOwnershipWrite(write.Target, write.Value, op, states);
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
                 return Map(states, s => ForgetNullness(s, local.Local).WithValue(local.Local, ValueOf(assignment.Value, s)));
             case IVariableDeclaratorOperation { Initializer: { } init } declarator:
@@ -592,6 +593,11 @@ internal sealed class ResourceFlowAnalysis
 
     private IReadOnlyCollection<PathState> ApplyInvocation(IInvocationOperation invocation, IReadOnlyCollection<PathState> states)
     {
+        if (OwnershipWriteOf(invocation) is { } write)
+        {
+            return ApplyOwnershipWrite(write.Target, write.Value, invocation, states);
+        }
+
         var contract = _contracts.For(invocation.TargetMethod);
         if (contract.IsEmpty)
         {
@@ -601,9 +607,12 @@ internal sealed class ResourceFlowAnalysis
         var result = new HashSet<PathState>();
         foreach (var state in states)
         {
-            foreach (var next in ApplyContract(invocation, contract, state))
+            foreach (var (forked, applying) in ForkContract(invocation, contract, state))
             {
-                result.Add(next);
+                foreach (var next in ApplyContract(invocation, applying, forked))
+                {
+                    result.Add(next);
+                }
             }
         }
 
@@ -889,6 +898,9 @@ internal sealed class ResourceFlowAnalysis
                 return local;
             case IFieldReferenceOperation { Field.IsReadOnly: true } f:
                 return _keys.PathOf(f, _capturePaths);
+            case IFieldReferenceOperation f when ContractReader.OwnershipOf(f.Field) is not null:
+                return _keys.PathOf(f, _capturePaths); // an owning flag: its writes update the fact
+
             case IPropertyReferenceOperation { Property: { SetMethod: null, IsIndexer: false } } p:
                 return _keys.PathOf(p, _capturePaths);
             default:
@@ -934,26 +946,38 @@ internal sealed class ResourceFlowAnalysis
     {
         foreach (var state in states)
         {
-            CheckPmAtExit(state, exit);
+            CheckPmAtExit(state, exit, returned);
+            CheckOwnershipAtExit(state);
             CheckOnSuccessReturn(state, exit, returned);
             CheckLocksAtExit(state, exit);
         }
     }
 
-    private void CheckPmAtExit(PathState state, ExitSite exit)
+    private void CheckPmAtExit(PathState state, ExitSite exit, IOperation? returned)
     {
+        var releaseSucceeds = ReleaseExitSucceeds(state, returned);
+        if (releaseSucceeds == false && (_selfPmKey is null ? state.CountOf(ContractCredit) == 0 : state.CountOf(_selfPmKey) <= 0))
+        {
+            Report(FindingKind.ContractMismatch, _selfPmKey ?? ContractCredit, exit.Location, null, "release a runtime-PM reference only on success|releases it on the failing path that " + exit.Detail, pmResource: true);
+        }
+
         if (state.Pm.IsEmpty && !_self.AcquiresPm)
         {
             return; // nothing held and nothing promised: the common exit
         }
 
-        if (state.CountOf(ContractCredit) > 0)
+        if (state.CountOf(ContractCredit) > 0 && releaseSucceeds != false)
         {
             Report(FindingKind.ContractMismatch, ContractCredit, exit.Location, null, "release a runtime-PM reference|does not put one on the path that " + exit.Detail, pmResource: true);
         }
 
         var held = state.Pm.Where(kv => kv.Key != ContractCredit && kv.Value > 0).ToList();
-        if (_self.AcquiresPm)
+        if (releaseSucceeds == false && _selfPmKey is not null)
+        {
+            held = held.Where(kv => kv.Key != _selfPmKey).ToList(); // a failed release keeps the caller's reference
+        }
+
+        if (_self.AcquiresPm && !SelfContractWaived(state))
         {
             var expectedKey = _selfPmKey;
             var matching = held.Where(kv => expectedKey is null || kv.Key == expectedKey).ToList();
@@ -969,7 +993,7 @@ internal sealed class ResourceFlowAnalysis
             }
         }
 
-        if (_self.ReleasesPm && _selfPmKey is not null && state.CountOf(_selfPmKey) > 0)
+        if (_self.ReleasesPm && _selfPmKey is not null && state.CountOf(_selfPmKey) > 0 && releaseSucceeds != false)
         {
             Report(FindingKind.ContractMismatch, _selfPmKey, exit.Location, null, "release the runtime-PM reference on '" + ResourceKeys.Display(_selfPmKey) + "'|still holds it on the path that " + exit.Detail, pmResource: true);
             held = held.Where(kv => kv.Key != _selfPmKey).ToList();
@@ -986,7 +1010,7 @@ internal sealed class ResourceFlowAnalysis
     // [AcquiresPmReference(OnSuccess = true)]: what the method returns must say whether it holds the reference.
     private void CheckOnSuccessReturn(PathState state, ExitSite exit, IOperation? returned)
     {
-        if (!_self.AcquiresPm || !_self.AcquiresPmOnSuccess || _trustPmBody || returned is null || SignsOf(returned, state) is not { } signs)
+        if (!_self.AcquiresPm || !_self.AcquiresPmOnSuccess || _trustPmBody || returned is null || SelfContractWaived(state) || SignsOf(returned, state) is not { } signs)
         {
             return;
         }

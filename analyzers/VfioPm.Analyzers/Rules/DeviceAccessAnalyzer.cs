@@ -45,11 +45,20 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
 
                 var callee = contracts.For(invocation.TargetMethod);
                 var needsLock = callee.IsDeviceAccess && !callee.DeviceAccessLockFree ? callee.DeviceAccess : callee.RequiresLock;
-                var needsLockAtAll = (callee.IsDeviceAccess && !callee.DeviceAccessLockFree) || callee.RequiresLock != LockMode.None;
+                var needsLockAtAll = (callee.IsDeviceAccess && !callee.DeviceAccessLockFree && !self.NoConcurrentUsers) || callee.RequiresLock != LockMode.None;
+                string? guardKey = null;
+                if (needsLockAtAll && callee.IsDeviceAccess && callee.RequiresLock == LockMode.None)
+                {
+                    // Which lock guards this hardware: the receiver's own MemoryLock, or the [PtGuardedBy] of the member it
+                    // is reached through; a PCI-level accessor reached any other way needs only the PM reference.
+                    guardKey = HardwareGuard.KeyFor(analysis, invocation);
+                    needsLockAtAll = guardKey is not null || invocation.Instance is null;
+                }
+
                 if (needsLockAtAll)
                 {
                     // Without a receiver (a static helper) any memory_lock held on every path counts.
-                    var lockKey = analysis.LockKeyFor(invocation, callee.RequiresLockTarget);
+                    var lockKey = guardKey ?? analysis.LockKeyFor(invocation, callee.RequiresLockTarget);
                     var held = lockKey is not null
                         ? HeldFacts.MustMode(states, lockKey)
                         : HeldFacts.MustLocks(states).Where(l => !analysis.IsMonitorKey(l.Key)).Select(l => l.Value).DefaultIfEmpty(LockMode.None).Max();
@@ -64,7 +73,7 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                if ((callee.IsDeviceAccess || callee.RequiresPm) && !pmGuaranteed && !HeldFacts.MustHoldPm(states, null)
+                if ((callee.IsDeviceAccess || callee.RequiresPm) && !pmGuaranteed && !HardwareGuard.HoldsPmFor(analysis, invocation, callee, states)
                     && reported.Add(("pm", invocation.Syntax.SpanStart)))
                 {
                     var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;

@@ -1,0 +1,327 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using VfioPm.Analyzers.Contracts;
+
+namespace VfioPm.Analyzers.Flow;
+
+// The contract forms of the kernel's ownership patterns: contracts waived by a latched flag (disable_idle_d3), release
+// on success (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]).
+// Invariants:
+//  - a latched flag is a stable fact keyed by its member path ("this.DisableIdleD3"), the same key the branch
+//    refinement of `if (DisableIdleD3)` uses, so the body's own tests and the contract agree on every path;
+//  - a write of an owning member is a transfer between the path and the object: the path receives one reference
+//    (count + 1) or hands one over (count - 1). A hand-over the path cannot pay leaves the count negative; the write
+//    is remembered under an OwedKey so the exit check reports it there (VPM0002). A write of the value the path already
+//    knows the member to have is no transfer.
+internal sealed partial class ResourceFlowAnalysis
+{
+    /// <summary>The states a body starts in: one, or two when the method's contract is waived by a latched flag.</summary>
+    private IEnumerable<PathState> InitialStates()
+    {
+        var initial = InitialState();
+        var unless = SelfUnless;
+        if (unless is null || _method is null)
+        {
+            yield return initial;
+            yield break;
+        }
+
+        ValidateLatched(_method.ContainingType, unless, _method.Locations.FirstOrDefault());
+        var flag = "this." + unless;
+        var waived = _self.ReleasesPm ? initial.WithPm(_selfPmKey ?? ContractCredit, 0) : initial;
+        yield return waived.WithFact(flag, Signs.Positive);
+        yield return initial.WithFact(flag, Signs.Zero);
+    }
+
+    private string? SelfUnless => _self.AcquiresPm ? _self.AcquiresPmUnless : _self.ReleasesPm ? _self.ReleasesPmUnless : null;
+
+    /// <summary>True when the method's own PM contract is waived on this path (its Unless flag is known true).</summary>
+    private bool SelfContractWaived(PathState state) =>
+        SelfUnless is { } unless && state.Facts.TryGetValue("this." + unless, out var signs) && signs == Signs.Positive;
+
+    // A latched flag must be a readonly field or a get-only property of type bool; anything else could change between
+    // the acquire and the release, which is exactly the bug the kernel's 2026 latch fixed.
+    private void ValidateLatched(ITypeSymbol type, string member, Location? where)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            foreach (var m in t.GetMembers(member))
+            {
+                if (m is IFieldSymbol { IsReadOnly: true, Type.SpecialType: SpecialType.System_Boolean }
+                    or IPropertySymbol { SetMethod: null, Type.SpecialType: SpecialType.System_Boolean })
+                {
+                    return;
+                }
+            }
+        }
+
+        if (where is not null)
+        {
+            Report(FindingKind.ContractMismatch, "Unless:" + member, where, null,
+                "apply unless '" + member + "'|cannot be checked: 'Unless' must name a readonly bool field or get-only bool property of its type (a latched flag)",
+                pmResource: null);
+        }
+    }
+
+    /// <summary>The states after a call whose contract is waived by a latched flag or releases only on success, each with the contract that applies on it.</summary>
+    private IEnumerable<(PathState State, MethodContract Contract)> ForkContract(IInvocationOperation invocation, MethodContract contract, PathState state)
+    {
+        var unless = contract.AcquiresPm ? contract.AcquiresPmUnless : contract.ReleasesPm ? contract.ReleasesPmUnless : null;
+        if (unless is not null && invocation.Instance is { } receiver && PathOf(receiver) is { } owner)
+        {
+            var flag = owner + "." + unless;
+            var known = state.Facts.TryGetValue(flag, out var s) ? s : Signs.Zero | Signs.Positive;
+            if ((known & Signs.Positive) != 0)
+            {
+                yield return (state.WithFact(flag, Signs.Positive), contract with { AcquiresPm = false, ReleasesPm = false });
+            }
+
+            if ((known & Signs.Zero) == 0)
+            {
+                yield break;
+            }
+
+            state = state.WithFact(flag, Signs.Zero);
+        }
+
+        if (contract.ReleasesPm && contract.ReleasesPmOnSuccess)
+        {
+            var success = SignLogic.Success(contract.ReleasesPmSuccess);
+            var failure = SignLogic.Domain(contract.ReleasesPmSuccess) & ~success;
+            yield return (state.WithFact(invocation, success), contract);
+            if (failure != Signs.None)
+            {
+                yield return (state.WithFact(invocation, failure), contract with { ReleasesPm = false });
+            }
+
+            yield break;
+        }
+
+        yield return (state, contract);
+    }
+
+    // ---- release on success: the method's own exits -------------------------------------------------------------
+
+    /// <summary>For a [ReleasesPmReference(OnSuccess = true)] body: true/false when this exit returns success/failure, null when unknown or not such a contract.</summary>
+    private bool? ReleaseExitSucceeds(PathState state, IOperation? returned)
+    {
+        if (!_self.ReleasesPm || !_self.ReleasesPmOnSuccess || returned is null || SignsOf(returned, state) is not { } signs)
+        {
+            return null;
+        }
+
+        var success = SignLogic.Success(_self.ReleasesPmSuccess);
+        return (signs & ~success) == Signs.None ? true : (signs & success) == Signs.None ? false : null;
+    }
+
+    // ---- ownership held by object state --------------------------------------------------------------------------
+
+    /// <summary>A remembered hand-over the path could not pay: keyed by the device, valued by the write.</summary>
+    private readonly record struct OwedKey(string Device);
+
+    /// <summary>The member written by <paramref name="op"/> and the value written, when it is a write of an owning member.</summary>
+    private static (IOperation Target, IOperation Value)? OwnershipWriteOf(IOperation op)
+    {
+        switch (op)
+        {
+            case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment
+                when ContractReader.OwnershipOf(MemberOf(assignment.Target)!) is not null:
+                return (assignment.Target, assignment.Value);
+            case IInvocationOperation { TargetMethod: { Name: "Write" or "Exchange", ContainingType: { Name: "Volatile" or "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } } call
+                when call.Arguments.Length == 2 && call.Arguments[0].Value is IFieldReferenceOperation field && ContractReader.OwnershipOf(field.Field) is not null:
+                return (field, call.Arguments[1].Value);
+            default:
+                return null;
+        }
+    }
+
+    private static ISymbol? MemberOf(IOperation op) => op switch
+    {
+        IFieldReferenceOperation f => f.Field,
+        IPropertyReferenceOperation p => p.Property,
+        _ => null,
+    };
+
+    /// <summary>True (set), false (cleared) or null (unknown) for a value written to an owning member.</summary>
+    private static bool? SetsMember(IOperation value)
+    {
+        while (value is IConversionOperation c)
+        {
+            value = c.Operand;
+        }
+
+        if (value.ConstantValue.HasValue)
+        {
+            return value.ConstantValue.Value switch
+            {
+                null => false,
+                bool b => b,
+                int i => i != 0,
+                long l => l != 0,
+                uint u => u != 0,
+                _ => null,
+            };
+        }
+
+        // A reference written from anything but a null constant: a bound driver, a link's supplier.
+        return value.Type is { IsReferenceType: true } ? true : null;
+    }
+
+    /// <summary>Applies a write of an owning member: the transfer between the path and the object, on every state.</summary>
+    private IReadOnlyCollection<PathState> ApplyOwnershipWrite(IOperation target, IOperation value, IOperation site, IReadOnlyCollection<PathState> states)
+    {
+        var member = MemberOf(target)!;
+        var ownership = ContractReader.OwnershipOf(member)!;
+        var instance = target is IFieldReferenceOperation f ? f.Instance : ((IPropertyReferenceOperation)target).Instance;
+        var owner = instance is null ? null : PathOf(instance);
+        var memberKey = PathOf(target);
+        var sets = SetsMember(value);
+        if (owner is null || memberKey is null || sets is not { } set)
+        {
+            // Untracked owner or value: forget what was known about the member, transfer nothing.
+            return memberKey is null ? states : Map(states, s => s.Facts.ContainsKey(memberKey) ? s.WithFact(memberKey, Signs.Zero | Signs.Positive) : s);
+        }
+
+        var device = PmKeyOfMemberPath(member.ContainingType, owner, ownership.Device);
+        var result = new HashSet<PathState>();
+        foreach (var state in states)
+        {
+            var forks = new List<(PathState, bool)>();
+            if (ownership.Unless is { } unless)
+            {
+                var flag = owner + "." + unless;
+                var known = state.Facts.TryGetValue(flag, out var s) ? s : Signs.Zero | Signs.Positive;
+                if ((known & Signs.Positive) != 0)
+                {
+                    forks.Add((state.WithFact(flag, Signs.Positive), true));
+                }
+
+                if ((known & Signs.Zero) != 0)
+                {
+                    forks.Add((state.WithFact(flag, Signs.Zero), false));
+                }
+            }
+            else
+            {
+                forks.Add((state, false));
+            }
+
+            foreach (var (fork, waived) in forks)
+            {
+                var before = fork.Facts.TryGetValue(memberKey, out var k) ? k : Signs.Zero | Signs.Positive;
+                var after = set ? Signs.Positive : Signs.Zero;
+                var next = fork.WithFact(memberKey, after);
+                if (!waived && before != after)
+                {
+                    var count = next.CountOf(device);
+                    var receives = ownership.Forgoes == set;
+                    next = receives
+                        ? next.WithPm(device, count + 1, new Origin(site, HeldOnFailure: false))
+                        : next.WithPm(device, count - 1).WithValue(new OwedKey(device), count - 1 < 0 ? site : null);
+                }
+
+                result.Add(next);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>At an exit: a hand-over to object state that no get on the path paid for (VPM0002 at the write).</summary>
+    private void CheckOwnershipAtExit(PathState state)
+    {
+        foreach (var kv in state.Pm)
+        {
+            if (kv.Value < 0 && state.Values.TryGetValue(new OwedKey(kv.Key), out var site) && site is IOperation write)
+            {
+                Report(FindingKind.PmUnderflow, kv.Key, write.Syntax.GetLocation(), null, Describe(write));
+            }
+        }
+    }
+
+    private static string Describe(IOperation write)
+    {
+        var text = write.Syntax.ToString();
+        return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
+    }
+
+    // ---- device paths --------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The PM key of a device named by a member path of <paramref name="type"/> under <paramref name="owner"/>: a path to
+    /// a device ("Pdev") means its runtime-PM object ("Pdev.Power"), the key its get/put calls use.
+    /// </summary>
+    private static string PmKeyOfMemberPath(ITypeSymbol type, string owner, string path)
+    {
+        var key = owner + "." + path;
+        return ResolveMemberPath(type, path) is { } resolved && HasMember(resolved, "Power") ? key + ".Power" : key;
+    }
+
+    /// <summary>Normalises a contract target the same way: "Pdev" → "Pdev.Power" when Pdev is a device.</summary>
+    private static string? NormalizePmTarget(IMethodSymbol method, string? target, string? key)
+    {
+        if (target is null || key is null)
+        {
+            return key;
+        }
+
+        var head = target.Split('.')[0];
+        var rest = target.Length > head.Length ? target.Substring(head.Length + 1) : null;
+        ITypeSymbol? resolved = null;
+        foreach (var p in method.Parameters)
+        {
+            if (p.Name == head)
+            {
+                resolved = rest is null ? p.Type : ResolveMemberPath(p.Type, rest);
+            }
+        }
+
+        resolved ??= method.ContainingType is { } owner ? ResolveMemberPath(owner, target) : null;
+        return resolved is not null && HasMember(resolved, "Power") ? key + ".Power" : key;
+    }
+
+    private static ITypeSymbol? ResolveMemberPath(ITypeSymbol type, string path)
+    {
+        ITypeSymbol? current = type;
+        foreach (var segment in path.Split('.'))
+        {
+            ITypeSymbol? next = null;
+            for (var t = current; t is not null && next is null; t = t.BaseType)
+            {
+                foreach (var m in t.GetMembers(segment))
+                {
+                    next = m switch
+                    {
+                        IFieldSymbol field => field.Type,
+                        IPropertySymbol property => property.Type,
+                        _ => next,
+                    };
+                }
+            }
+
+            if (next is null)
+            {
+                return null;
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+
+    private static bool HasMember(ITypeSymbol type, string name)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.GetMembers(name).Any(m => m is IPropertySymbol or IFieldSymbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

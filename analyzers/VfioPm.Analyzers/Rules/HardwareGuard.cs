@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using VfioPm.Analyzers.Contracts;
+using VfioPm.Analyzers.Flow;
+
+namespace VfioPm.Analyzers.Rules;
+
+/// <summary>
+/// Where a device access's requirements are named. The lock: vfio's own helpers on a type with a <c>MemoryLock</c>
+/// member need that lock; a PCI accessor reached through a member marked [PtGuardedBy("MemoryLock")]
+/// (<c>vdev.Pdev.ReadBar</c>) needs that member's guard of the same owner (<c>vdev.MemoryLock</c>); reached any other
+/// way it needs no lock, because the PCI layer knows none. The reference: a device (a type with a <c>Power</c> member)
+/// needs one on itself; anything else (a vfio helper, a static) accepts any reference held.
+/// </summary>
+internal static class HardwareGuard
+{
+    /// <summary>The lock key guarding the hardware <paramref name="invocation"/> touches, or <see langword="null"/> when none is named.</summary>
+    public static string? KeyFor(ResourceFlowAnalysis analysis, IInvocationOperation invocation)
+    {
+        if (invocation.Instance is not { } receiver)
+        {
+            return null;
+        }
+
+        if (HasMember(invocation.TargetMethod.ContainingType, "MemoryLock"))
+        {
+            return analysis.LockKeyFor(invocation, null);
+        }
+
+        var (member, owner) = Unwrap(receiver) switch
+        {
+            IFieldReferenceOperation f => ((ISymbol)f.Field, f.Instance),
+            IPropertyReferenceOperation p => (p.Property, p.Instance),
+            _ => (null!, null),
+        };
+        if (member is null || owner is null || ContractReader.PtGuardOf(member) is not { } guard || analysis.PathOf(owner) is not { } ownerPath)
+        {
+            return null;
+        }
+
+        return ownerPath + "." + guard;
+    }
+
+    /// <summary>True when the reference the access needs is held on every path.</summary>
+    public static bool HoldsPmFor(ResourceFlowAnalysis analysis, IInvocationOperation invocation, MethodContract callee, IReadOnlyCollection<PathState> states)
+    {
+        if (callee.RequiresPmTarget is null && invocation.Instance is { } receiver
+            && receiver.Type is { } type && HasMember(type, "Power") && analysis.PathOf(receiver) is { } device)
+        {
+            return HeldFacts.MustHoldPm(states, device + ".Power");
+        }
+
+        return HeldFacts.MustHoldPm(states, null);
+    }
+
+    private static bool HasMember(ITypeSymbol? type, string name)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.GetMembers(name).Length > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation Unwrap(IOperation op) => op is IConversionOperation c ? Unwrap(c.Operand) : op is IParenthesizedOperation p ? Unwrap(p.Operand) : op;
+}
