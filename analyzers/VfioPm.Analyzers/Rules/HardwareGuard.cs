@@ -16,7 +16,7 @@ namespace VfioPm.Analyzers.Rules;
 internal static class HardwareGuard
 {
     /// <summary>The lock key guarding the hardware <paramref name="invocation"/> touches, or <see langword="null"/> when none is named.</summary>
-    public static string? KeyFor(ResourceFlowAnalysis analysis, IInvocationOperation invocation)
+    public static ResourceKey? KeyFor(FlowResult analysis, IInvocationOperation invocation)
     {
         if (invocation.Instance is not { } receiver)
         {
@@ -39,16 +39,16 @@ internal static class HardwareGuard
             return null;
         }
 
-        return ownerPath + "." + guard;
+        return new ResourceKey(ownerPath + "." + guard);
     }
 
     /// <summary>True when the reference the access needs is held on every path.</summary>
-    public static bool HoldsPmFor(ResourceFlowAnalysis analysis, IInvocationOperation invocation, MethodContract callee, IReadOnlyCollection<PathState> states)
+    public static bool HoldsPmFor(FlowResult analysis, IInvocationOperation invocation, MethodContract callee, IReadOnlyCollection<PathState> states)
     {
         if (callee.RequiresPmTarget is null && invocation.Instance is { } receiver
             && receiver.Type is { } type && HasMember(type, "Power") && analysis.PathOf(receiver) is { } device)
         {
-            return HeldFacts.MustHoldPm(states, device + ".Power");
+            return HeldFacts.MustHoldPm(states, new ResourceKey(device + ".Power"));
         }
 
         return HeldFacts.MustHoldPm(states, null);

@@ -42,17 +42,16 @@ public sealed class SyncTransitionUnderLockAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                KeyValuePair<string, LockMode> held = default;
+                KeyValuePair<ResourceKey, LockMode> held = default;
                 if (!callee.ExcludesLock && PmCallbackLocks.Of(PmCallbackLocks.DeviceOf(invocation, callee)) is { } callbacks)
                 {
                     // The device's callbacks are declared: only the locks they take deadlock.
                     var owner = analysis.PathOf(callbacks.Owner);
                     foreach (var name in callbacks.Locks)
                     {
-                        var key = owner is null ? null : owner + "." + name;
-                        if (key is not null && HeldFacts.MustMode(states, key) != LockMode.None)
+                        if (owner is not null && HeldFacts.MustMode(states, new ResourceKey(owner + "." + name)) != LockMode.None)
                         {
-                            held = new KeyValuePair<string, LockMode>(key, LockMode.Exclusive);
+                            held = new KeyValuePair<ResourceKey, LockMode>(new ResourceKey(owner + "." + name), LockMode.Exclusive);
                             break;
                         }
                     }
@@ -63,10 +62,10 @@ public sealed class SyncTransitionUnderLockAnalyzer : DiagnosticAnalyzer
                     held = HeldFacts.MustLocks(states).FirstOrDefault(l => !analysis.IsMonitorKey(l.Key));
                 }
 
-                if (held.Key is not null)
+                if (held.Key.Path is not null)
                 {
                     block.ReportDiagnostic(Diagnostic.Create(Descriptors.SyncTransitionUnderMemoryLock, invocation.Syntax.GetLocation(),
-                        invocation.TargetMethod.Name + "()", ResourceKeys.Display(held.Key)));
+                        invocation.TargetMethod.Name + "()", held.Key.Display));
                 }
             });
         });

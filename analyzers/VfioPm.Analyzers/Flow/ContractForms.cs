@@ -6,44 +6,44 @@ using VfioPm.Analyzers.Contracts;
 
 namespace VfioPm.Analyzers.Flow;
 
-// The contract forms of the kernel's ownership patterns: contracts waived by a latched flag (disable_idle_d3), release
-// on success (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]).
-// Invariants:
-//  - a latched flag is a stable fact keyed by its member path ("this.DisableIdleD3"), the same key the branch
-//    refinement of `if (DisableIdleD3)` uses, so the body's own tests and the contract agree on every path;
-//  - a write of an owning member is a transfer between the path and the object: the path receives one reference
-//    (count + 1) or hands one over (count - 1). A hand-over the path cannot pay leaves the count negative; the write
-//    is remembered under an OwedKey so the exit check reports it there (VPM0002). A write of the value the path already
-//    knows the member to have is no transfer.
-internal sealed partial class ResourceFlowAnalysis
+/// <summary>
+/// The contract forms of the kernel's ownership patterns: contracts waived by a latched flag (disable_idle_d3), release
+/// on success (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]).
+/// </summary>
+/// <remarks>
+/// Invariants:
+/// <list type="bullet">
+/// <item>a latched flag is a stable fact keyed by its member path ("this.DisableIdleD3"), the same key the branch
+/// refinement of <c>if (DisableIdleD3)</c> uses, so the body's own tests and the contract agree on every path; a path
+/// that never tests it is held to the contract (the flag may be false);</item>
+/// <item>a write of an owning member is a transfer between the path and the object: the path receives one reference
+/// (count + 1) or hands one over (count - 1). A hand-over the path cannot pay leaves the count negative; the write is
+/// remembered under an "owed" key so the exit check reports it there (VPM0002). A write of the value the path already
+/// knows the member to have is no transfer.</item>
+/// </list>
+/// </remarks>
+internal sealed class ContractForms
 {
-    /// <summary>The states a body starts in: one, or two when the method's contract is waived by a latched flag.</summary>
-    private IEnumerable<PathState> InitialStates()
-    {
-        var initial = InitialState();
-        var unless = SelfUnless;
-        if (unless is null || _method is null)
-        {
-            yield return initial;
-            yield break;
-        }
+    private readonly FlowBody _body;
+    private readonly FindingSink _sink;
 
-        ValidateLatched(_method.ContainingType, unless, _method.Locations.FirstOrDefault());
-        var flag = "this." + unless;
-        var waived = _self.ReleasesPm ? initial.WithPm(_selfPmKey ?? ContractCredit, 0) : initial;
-        yield return waived.WithFact(flag, Signs.Positive);
-        yield return initial.WithFact(flag, Signs.Zero);
+    public ContractForms(FlowBody body, FindingSink sink)
+    {
+        _body = body;
+        _sink = sink;
     }
 
-    private string? SelfUnless => _self.AcquiresPm ? _self.AcquiresPmUnless : _self.ReleasesPm ? _self.ReleasesPmUnless : null;
+    private MethodContract Self => _body.Self;
+
+    public string? SelfUnless => Self.AcquiresPm ? Self.AcquiresPmUnless : Self.ReleasesPm ? Self.ReleasesPmUnless : null;
 
     /// <summary>True when the method's own PM contract is waived on this path (its Unless flag is known true).</summary>
-    private bool SelfContractWaived(PathState state) =>
-        SelfUnless is { } unless && state.Facts.TryGetValue("this." + unless, out var signs) && signs == Signs.Positive;
+    public bool SelfContractWaived(PathState state) =>
+        SelfUnless is { } unless && state.Facts.TryGetValue(ValueKey.Member("this." + unless), out var signs) && signs == Signs.Positive;
 
     // A latched flag must be a readonly field or a get-only property of type bool; anything else could change between
     // the acquire and the release, which is exactly the bug the kernel's 2026 latch fixed.
-    private void ValidateLatched(ITypeSymbol type, string member, Location? where)
+    public void ValidateLatched(ITypeSymbol type, string member, Location? where)
     {
         for (var t = type; t is not null; t = t.BaseType)
         {
@@ -59,19 +59,19 @@ internal sealed partial class ResourceFlowAnalysis
 
         if (where is not null)
         {
-            Report(FindingKind.ContractMismatch, "Unless:" + member, where, null,
+            _sink.Report(FindingKind.ContractMismatch, new ResourceKey("Unless:" + member), where, null,
                 "apply unless '" + member + "'|cannot be checked: 'Unless' must name a readonly bool field or get-only bool property of its type (a latched flag)",
                 pmResource: null);
         }
     }
 
     /// <summary>The states after a call whose contract is waived by a latched flag or releases only on success, each with the contract that applies on it.</summary>
-    private IEnumerable<(PathState State, MethodContract Contract)> ForkContract(IInvocationOperation invocation, MethodContract contract, PathState state)
+    public IEnumerable<(PathState State, MethodContract Contract)> ForkContract(IInvocationOperation invocation, MethodContract contract, PathState state)
     {
         var unless = contract.AcquiresPm ? contract.AcquiresPmUnless : contract.ReleasesPm ? contract.ReleasesPmUnless : null;
-        if (unless is not null && invocation.Instance is { } receiver && PathOf(receiver) is { } owner)
+        if (unless is not null && invocation.Instance is { } receiver && _body.PathOf(receiver) is { } owner)
         {
-            var flag = owner + "." + unless;
+            var flag = ValueKey.Member(owner + "." + unless);
             var known = state.Facts.TryGetValue(flag, out var s) ? s : Signs.Zero | Signs.Positive;
             if ((known & Signs.Positive) != 0)
             {
@@ -90,10 +90,10 @@ internal sealed partial class ResourceFlowAnalysis
         {
             var success = SignLogic.Success(contract.ReleasesPmSuccess);
             var failure = SignLogic.Domain(contract.ReleasesPmSuccess) & ~success;
-            yield return (state.WithFact(invocation, success), contract);
+            yield return (state.WithFact(ValueKey.Result(invocation), success), contract);
             if (failure != Signs.None)
             {
-                yield return (state.WithFact(invocation, failure), contract with { ReleasesPm = false });
+                yield return (state.WithFact(ValueKey.Result(invocation), failure), contract with { ReleasesPm = false });
             }
 
             yield break;
@@ -105,24 +105,24 @@ internal sealed partial class ResourceFlowAnalysis
     // ---- release on success: the method's own exits -------------------------------------------------------------
 
     /// <summary>For a [ReleasesPmReference(OnSuccess = true)] body: true/false when this exit returns success/failure, null when unknown or not such a contract.</summary>
-    private bool? ReleaseExitSucceeds(PathState state, IOperation? returned)
+    public bool? ReleaseExitSucceeds(PathState state, IOperation? returned)
     {
-        if (!_self.ReleasesPm || !_self.ReleasesPmOnSuccess || returned is null || SignsOf(returned, state) is not { } signs)
+        if (!Self.ReleasesPm || !Self.ReleasesPmOnSuccess || returned is null || ValueSubjects.SignsOf(returned, state) is not { } signs)
         {
             return null;
         }
 
-        var success = SignLogic.Success(_self.ReleasesPmSuccess);
+        var success = SignLogic.Success(Self.ReleasesPmSuccess);
         return (signs & ~success) == Signs.None ? true : (signs & success) == Signs.None ? false : null;
     }
 
     // ---- ownership held by object state --------------------------------------------------------------------------
 
-    /// <summary>A remembered hand-over the path could not pay: keyed by the device, valued by the write.</summary>
-    private readonly record struct OwedKey(string Device);
+    /// <summary>A remembered hand-over the path could not pay: keyed by the device, valued by the write's result key.</summary>
+    private static ValueKey Owed(ResourceKey device) => ValueKey.Member("<owed>" + device.Path);
 
     /// <summary>The member written by <paramref name="op"/> and the value written, when it is a write of an owning member.</summary>
-    private static (IOperation Target, IOperation Value)? OwnershipWriteOf(IOperation op)
+    public static (IOperation Target, IOperation Value)? OwnershipWriteOf(IOperation op)
     {
         switch (op)
         {
@@ -170,18 +170,19 @@ internal sealed partial class ResourceFlowAnalysis
     }
 
     /// <summary>Applies a write of an owning member: the transfer between the path and the object, on every state.</summary>
-    private IReadOnlyCollection<PathState> ApplyOwnershipWrite(IOperation target, IOperation value, IOperation site, IReadOnlyCollection<PathState> states)
+    public IReadOnlyCollection<PathState> ApplyOwnershipWrite(IOperation target, IOperation value, IOperation site, IReadOnlyCollection<PathState> states)
     {
         var member = MemberOf(target)!;
         var ownership = ContractReader.OwnershipOf(member)!;
         var instance = target is IFieldReferenceOperation f ? f.Instance : ((IPropertyReferenceOperation)target).Instance;
-        var owner = instance is null ? null : PathOf(instance);
-        var memberKey = PathOf(target);
+        var owner = instance is null ? null : _body.PathOf(instance);
+        var memberPath = _body.PathOf(target);
+        ValueKey? memberKey = memberPath is null ? null : ValueKey.Member(memberPath);
         var sets = SetsMember(value);
-        if (owner is null || memberKey is null || sets is not { } set)
+        if (owner is null || memberKey is not { } member_ || sets is not { } set)
         {
             // Untracked owner or value: forget what was known about the member, transfer nothing.
-            return memberKey is null ? states : Map(states, s => s.Facts.ContainsKey(memberKey) ? s.WithFact(memberKey, Signs.Zero | Signs.Positive) : s);
+            return memberKey is not { } forget ? states : OperationVisitor.Map(states, s => s.Facts.ContainsKey(forget) ? s.WithoutFact(forget) : s);
         }
 
         var device = PmKeyOfMemberPath(member.ContainingType, owner, ownership.Device);
@@ -191,7 +192,7 @@ internal sealed partial class ResourceFlowAnalysis
             var forks = new List<(PathState, bool)>();
             if (ownership.Unless is { } unless)
             {
-                var flag = owner + "." + unless;
+                var flag = ValueKey.Member(owner + "." + unless);
                 var known = state.Facts.TryGetValue(flag, out var s) ? s : Signs.Zero | Signs.Positive;
                 if ((known & Signs.Positive) != 0)
                 {
@@ -210,16 +211,16 @@ internal sealed partial class ResourceFlowAnalysis
 
             foreach (var (fork, waived) in forks)
             {
-                var before = fork.Facts.TryGetValue(memberKey, out var k) ? k : Signs.Zero | Signs.Positive;
+                var before = fork.Facts.TryGetValue(member_, out var k) ? k : Signs.Zero | Signs.Positive;
                 var after = set ? Signs.Positive : Signs.Zero;
-                var next = fork.WithFact(memberKey, after);
+                var next = fork.WithFact(member_, after);
                 if (!waived && before != after)
                 {
                     var count = next.CountOf(device);
                     var receives = ownership.Forgoes == set;
                     next = receives
                         ? next.WithPm(device, count + 1, new Origin(site, HeldOnFailure: false))
-                        : next.WithPm(device, count - 1).WithValue(new OwedKey(device), count - 1 < 0 ? site : null);
+                        : next.WithPm(device, count - 1).WithValue(Owed(device), count - 1 < 0 ? ValueKey.Result(site) : null);
                 }
 
                 result.Add(next);
@@ -230,13 +231,13 @@ internal sealed partial class ResourceFlowAnalysis
     }
 
     /// <summary>At an exit: a hand-over to object state that no get on the path paid for (VPM0002 at the write).</summary>
-    private void CheckOwnershipAtExit(PathState state)
+    public void CheckOwnershipAtExit(PathState state)
     {
         foreach (var kv in state.Pm)
         {
-            if (kv.Value < 0 && state.Values.TryGetValue(new OwedKey(kv.Key), out var site) && site is IOperation write)
+            if (kv.Value < 0 && state.Values.TryGetValue(Owed(kv.Key), out var site) && site.Site is { } write)
             {
-                Report(FindingKind.PmUnderflow, kv.Key, write.Syntax.GetLocation(), null, Describe(write));
+                _sink.Report(FindingKind.PmUnderflow, kv.Key, write.Syntax.GetLocation(), null, Describe(write));
             }
         }
     }
@@ -253,14 +254,14 @@ internal sealed partial class ResourceFlowAnalysis
     /// The PM key of a device named by a member path of <paramref name="type"/> under <paramref name="owner"/>: a path to
     /// a device ("Pdev") means its runtime-PM object ("Pdev.Power"), the key its get/put calls use.
     /// </summary>
-    private static string PmKeyOfMemberPath(ITypeSymbol type, string owner, string path)
+    private static ResourceKey PmKeyOfMemberPath(ITypeSymbol type, string owner, string path)
     {
         var key = owner + "." + path;
-        return ResolveMemberPath(type, path) is { } resolved && HasMember(resolved, "Power") ? key + ".Power" : key;
+        return new ResourceKey(ResolveMemberPath(type, path) is { } resolved && HasMember(resolved, "Power") ? key + ".Power" : key);
     }
 
     /// <summary>Normalises a contract target the same way: "Pdev" → "Pdev.Power" when Pdev is a device.</summary>
-    private static string? NormalizePmTarget(IMethodSymbol method, string? target, string? key)
+    public static string? NormalizePmTarget(IMethodSymbol method, string? target, string? key)
     {
         if (target is null || key is null)
         {
