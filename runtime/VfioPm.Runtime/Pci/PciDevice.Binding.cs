@@ -40,7 +40,8 @@ public partial class PciDevice
         }
 
         Power.GetSync();
-        Driver ??= driver.PmOps;
+        // The one place a driver's PM ops are installed (dev->driver set before probe); Unbind removes them.
+        Driver = driver.PmOps;
         var rc = driver.Probe(this);
         if (rc < 0)
         {

@@ -17,6 +17,6 @@ public abstract class PciDriver
     /// <summary><c>sriov_configure</c>: enable <paramref name="numVfs"/> VFs (0 disables). Returns the count enabled, 0, or an error.</summary>
     public virtual int SriovConfigure(PciDevice device, int numVfs) => -Errno.ENOSYS;
 
-    /// <summary>The driver's runtime PM ops when it is bound (<c>dev-&gt;driver-&gt;pm</c>). Drivers may also set <see cref="Device.Driver"/> in probe.</summary>
+    /// <summary>The driver's runtime PM ops when it is bound (<c>dev-&gt;driver-&gt;pm</c>): installed by <see cref="PciDevice.Bind"/> before probe and removed after remove. A driver's callbacks find their per-function state themselves.</summary>
     public virtual IRuntimePmCallbacks? PmOps => null;
 }

@@ -8,9 +8,6 @@ namespace VfioPm.Runtime.Vfio;
 // Open and close (vfio_pci_core_enable / vfio_pci_core_disable): the open reference.
 public sealed partial class VfioPciCoreDevice
 {
-    private byte[]? _pciSavedState;
-    private ushort _virtCommand;
-
     /// <summary>Opens the device; the first open enables it (resume and take the open reference, reset, save state).</summary>
     /// <param name="fds">The opening process's file descriptors (for eventfds passed to ioctls); a new table if omitted.</param>
     /// <param name="file">The open file, or <see langword="null"/> on failure.</param>
@@ -98,14 +95,14 @@ public sealed partial class VfioPciCoreDevice
             return -Errno.EAGAIN;
         }
 
-        ResetWorks = reset == 0;
+        Volatile.Write(ref _resetWorks, reset == 0);
         Pdev.SaveState();
         _pciSavedState = Pdev.StoreSavedState();
         Pdev.ForgetSavedState();
 
         // vconfig: the user starts with memory/io/master off, whatever the hardware says.
         _virtCommand = (ushort)(Pdev.ReadConfig16(PciRegs.Command) & PciRegs.CommandIntxDisable);
-        IrqType = VfioIrqType.None;
+        _intx.SelectMode(VfioIrqType.None);
         return 0;
     }
 
@@ -128,7 +125,7 @@ public sealed partial class VfioPciCoreDevice
         // 4. Stop DMA, disable interrupts, mark dirty, restore and try a function reset, disable decoding.
         var command = Pdev.ReadConfig16(PciRegs.Command);
         Pdev.WriteConfig16(PciRegs.Command, (ushort)(command & ~PciRegs.CommandMaster));
-        DisableInterrupts();
+        _intx.DisableAll();
         ZapMmaps();
         NeedsReset = true;
         Pdev.LoadSavedState(_pciSavedState);
