@@ -18,7 +18,7 @@ public sealed partial class VfioPciCoreDevice
     // models vfio_pci_intx_unmask(). Touches config space: the function must be in D0.
     internal bool IntxUnmask() => _intx.Unmask();
 
-    // models vfio_pci_set_irqs_ioctl() for the INTx and MSI/MSI-X indexes (ERR/REQ are accepted and ignored).
+    // models vfio_pci_set_irqs_ioctl(): INTx, the MSI/MSI-X mode switch, and the ERR/REQ eventfds.
     // Runs inside the ioctl wrapper (device active).
     private int SetIrqs(ReadOnlySpan<byte> arg, FileDescriptorTable fds)
     {
@@ -72,9 +72,14 @@ public sealed partial class VfioPciCoreDevice
                 _intx.SelectMode(req.Count == 0 ? VfioIrqType.None : (req.Index == VfioIrqSet.IndexMsi ? VfioIrqType.Msi : VfioIrqType.Msix));
                 return 0;
 
-            case 3:
-            case 4:
-                return 0;
+            case VfioIrqSet.IndexErr:
+            case VfioIrqSet.IndexReq:
+                if (action != VfioIrqSet.ActionTrigger)
+                {
+                    return -Errno.ENOTTY;
+                }
+
+                return SetUserTrigger(req.Index, req, data, dataType, fds);
 
             default:
                 return -Errno.EINVAL;
