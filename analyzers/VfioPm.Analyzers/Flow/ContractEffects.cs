@@ -149,6 +149,12 @@ internal sealed class ContractEffects
             return state.WithPm(ResourceKey.ContractCredit, 0);
         }
 
+        if (Forms.Receives(key))
+        {
+            // A write of an owning member in this body hands a reference back later on the path: owe it until then.
+            return Forms.Owe(state, key, invocation);
+        }
+
         _sink.Report(FindingKind.PmUnderflow, key, invocation.Syntax.GetLocation(), null, invocation.TargetMethod.Name);
         return state;
     }

@@ -230,6 +230,43 @@ internal sealed class ContractForms
         return result;
     }
 
+    private HashSet<ResourceKey>? _receivable;
+
+    /// <summary>
+    /// True when some write of an owning member in this body hands a reference on <paramref name="key"/> to the path
+    /// (a [ForgoesPmReference] member set, an [OwnsPmReference] member cleared): a put before that write is owed, not an
+    /// underflow, until the exit.
+    /// </summary>
+    public bool Receives(ResourceKey key)
+    {
+        if (_receivable is null)
+        {
+            _receivable = new HashSet<ResourceKey>();
+            foreach (var block in _body.Cfg.Blocks)
+            {
+                foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
+                {
+                    if (OwnershipWriteOf(op) is { } write && SetsMember(write.Value) is { } set
+                        && ContractReader.OwnershipOf(MemberOf(write.Target)!) is { } ownership && ownership.Forgoes == set
+                        && (write.Target is IFieldReferenceOperation f ? f.Instance : ((IPropertyReferenceOperation)write.Target).Instance) is { } instance
+                        && _body.PathOf(instance) is { } owner)
+                    {
+                        _receivable.Add(PmKeyOfMemberPath(MemberOf(write.Target)!.ContainingType, owner, ownership.Device));
+                    }
+                }
+            }
+        }
+
+        return _receivable.Contains(key);
+    }
+
+    /// <summary>A put the path cannot pay yet: the count goes below zero, remembered at <paramref name="site"/>.</summary>
+    public PathState Owe(PathState state, ResourceKey key, IOperation site)
+    {
+        var count = state.CountOf(key) - 1;
+        return state.WithPm(key, count).WithValue(Owed(key), ValueKey.Result(site));
+    }
+
     /// <summary>At an exit: a hand-over to object state that no get on the path paid for (VPM0002 at the write).</summary>
     public void CheckOwnershipAtExit(PathState state)
     {
@@ -244,6 +281,11 @@ internal sealed class ContractForms
 
     private static string Describe(IOperation write)
     {
+        if (write is IInvocationOperation { TargetMethod.Name: var name } && OwnershipWriteOf(write) is null)
+        {
+            return name;
+        }
+
         var text = write.Syntax.ToString();
         return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using VfioPm.Analyzers.Contracts;
@@ -48,10 +49,52 @@ internal static class HardwareGuard
         if (callee.RequiresPmTarget is null && invocation.Instance is { } receiver
             && receiver.Type is { } type && HasMember(type, "Power") && analysis.PathOf(receiver) is { } device)
         {
-            return HeldFacts.MustHoldPm(states, new ResourceKey(device + ".Power"));
+            // On every path: a reference counted on the device, the caller's, or one the object's state owns.
+            var key = new ResourceKey(device + ".Power");
+            var owners = StateOwners(analysis, receiver);
+            return states.Count > 0 && states.All(s =>
+                s.CountOf(key) > 0 || s.CountOf(ResourceKey.ContractCredit) > 0 || owners.Any(o => o.OwnsOn(s)));
         }
 
         return HeldFacts.MustHoldPm(states, null);
+    }
+
+    // The members of the device's owner whose state owns a reference on it ([OwnsPmReference] set, [ForgoesPmReference]
+    // clear): on a path that knows that value, the object's reference keeps the device active.
+    private static List<StateOwner> StateOwners(FlowResult analysis, IOperation receiver)
+    {
+        var owners = new List<StateOwner>();
+        var (member, owner) = Unwrap(receiver) switch
+        {
+            IFieldReferenceOperation f => ((ISymbol)f.Field, f.Instance),
+            IPropertyReferenceOperation p => (p.Property, p.Instance),
+            _ => (null!, null),
+        };
+        if (member is null || owner is null || analysis.PathOf(owner) is not { } ownerPath)
+        {
+            return owners;
+        }
+
+        for (var t = member.ContainingType; t is not null; t = t.BaseType)
+        {
+            foreach (var candidate in t.GetMembers())
+            {
+                if (ContractReader.OwnershipOf(candidate) is { } ownership && ownership.Device == member.Name)
+                {
+                    owners.Add(new StateOwner(ValueKey.Member(ownerPath + "." + candidate.Name), ownership.Forgoes ? Signs.Zero : Signs.Positive,
+                        ownership.Unless is { } unless ? ValueKey.Member(ownerPath + "." + unless) : null));
+                }
+            }
+        }
+
+        return owners;
+    }
+
+    private sealed record StateOwner(ValueKey Member, Signs Owning, ValueKey? Unless)
+    {
+        public bool OwnsOn(PathState state) =>
+            state.Facts.TryGetValue(Member, out var signs) && signs == Owning
+            && (Unless is not { } unless || (state.Facts.TryGetValue(unless, out var u) && u == Signs.Zero));
     }
 
     private static bool HasMember(ITypeSymbol? type, string name)

@@ -18,6 +18,8 @@ namespace VfioPm.Annotations;
 /// no matching clear. A write of the value the path already knows the member has is no transition (code that tests
 /// the flag first, as the kernel always does, is exact). Write the member before the put that pays for it, as the
 /// kernel does (<c>vdev->pm_runtime_engaged = true; pm_runtime_put_noidle()</c>).</para>
+/// <para>A path that knows the member is set may also touch the device (VPM0006): the object's reference keeps it
+/// active, as <c>disable_idle_d3</c> keeps a registered function out of D3.</para>
 /// <para>Beyond Clang's vocabulary, which has no capabilities held by data.</para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Field | AttributeTargets.Property, Inherited = true, AllowMultiple = false)]

@@ -79,7 +79,14 @@ public partial class PciDevice
     /// <summary>Reads a memory BAR. Outside D0 (or unreachable) it is a fatal access; with memory decode off it reads all-ones.</summary>
     /// <returns>The byte count, or <c>-EINVAL</c> for an unimplemented BAR.</returns>
     [DeviceAccess(MemoryLockMode.Shared)]
-    public int ReadBar(int bar, long offset, Span<byte> buffer)
+    public int ReadBar(int bar, long offset, Span<byte> buffer) => CpuLoad(bar, offset, buffer);
+
+    /// <summary>
+    /// A CPU load from a BAR through a user's mapping of it: no driver code runs, so no contract is checked here. What
+    /// keeps it safe is vfio's mapping protocol (mappings are zapped under <c>memory_lock</c> before memory is disabled or
+    /// the function leaves D0); a load that slips past it is recorded as a fatal access, as hardware would answer it.
+    /// </summary>
+    internal int CpuLoad(int bar, long offset, Span<byte> buffer)
     {
         if (bar is < 0 or > 5 || !Bars[bar].IsImplemented)
         {
@@ -107,7 +114,10 @@ public partial class PciDevice
     /// <summary>Writes a memory BAR. Outside D0 (or unreachable) it is a fatal access; with memory decode off it is dropped.</summary>
     /// <returns>The byte count, or <c>-EINVAL</c> for an unimplemented BAR.</returns>
     [DeviceAccess(MemoryLockMode.Shared)]
-    public int WriteBar(int bar, long offset, ReadOnlySpan<byte> data)
+    public int WriteBar(int bar, long offset, ReadOnlySpan<byte> data) => CpuStore(bar, offset, data);
+
+    /// <summary>A CPU store to a BAR through a user's mapping of it (see <see cref="CpuLoad"/>).</summary>
+    internal int CpuStore(int bar, long offset, ReadOnlySpan<byte> data)
     {
         if (bar is < 0 or > 5 || !Bars[bar].IsImplemented)
         {

@@ -75,6 +75,7 @@ public sealed partial class VfioPciCoreDevice
 
     // models the VFIO_DEVICE_RESET case: D0 first (a reset in D3 would D0 the function behind vfio's back and lose
     // NoSoftRst- state), then the function reset, all under zap + memory_lock write.
+    [RequiresPmReference]
     private int IoctlReset()
     {
         if (!ResetWorks)

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Threading;
 using VfioPm.Annotations;
@@ -73,7 +72,6 @@ public sealed partial class VfioPciCoreDevice
 
     // models vfio_pci_runtime_pm_entry(): zap mmaps and take memory_lock for write; give up the open reference with
     // put_noidle only — the real put (and the suspend) comes from the ioctl wrapper, outside the lock.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_runtime_pm_entry(): gives up the open reference to the user's low-power state (spec 3.5.1).")]
     private int RuntimePmEntry(EventFd? wakeEventFd)
     {
         ZapAndDownWriteMemoryLock();
@@ -111,7 +109,6 @@ public sealed partial class VfioPciCoreDevice
     // (ioctl wrapper) or resumes it after dropping the lock (close).
     // Caller holds memory_lock for write.
     [RequiresMemoryLock(MemoryLockMode.Exclusive)]
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "__vfio_pci_runtime_pm_exit(): re-takes the open reference given up at entry (spec 3.5.4).")]
     private void RuntimePmExitLocked()
     {
         if (!_pmRuntimeEngaged)
@@ -128,6 +125,7 @@ public sealed partial class VfioPciCoreDevice
     // low-power state itself), then mask INTx if it is in use and this call is what masked it. Always 0.
     // Called through VfioPciCorePmOps by the PCI bus callback, with the device's power lock dropped and status Suspending.
     [RuntimePmCallback]
+    [ExcludesMemoryLock]
     internal int RuntimeSuspendCallback()
     {
         using (MemoryLock.WriteLock())
@@ -144,6 +142,7 @@ public sealed partial class VfioPciCoreDevice
     // ends low power (re-taking the open reference, so the device stays up); unmask what suspend masked. Always 0.
     // Called through VfioPciCorePmOps by the PCI bus callback, with the device's power lock dropped and status Resuming.
     [RuntimePmCallback]
+    [ExcludesMemoryLock]
     internal int RuntimeResumeCallback()
     {
         using (MemoryLock.WriteLock())

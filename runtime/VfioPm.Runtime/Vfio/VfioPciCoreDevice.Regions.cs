@@ -139,6 +139,7 @@ public sealed partial class VfioPciCoreDevice
 
     // models vfio_basic_config_write() for COMMAND: a memory-enable change is made under memory_lock write so it
     // cannot race BAR access or mmap faults; turning memory off also zaps the mmaps, so they fault and see it off.
+    [RequiresPmReference]
     private void WriteVirtualCommand(ushort value)
     {
         var memoryChanges = ((value ^ _virtCommand) & PciRegs.CommandMemory) != 0;
