@@ -56,7 +56,43 @@ internal static class HardwareGuard
                 s.CountOf(key) > 0 || s.CountOf(ResourceKey.ContractCredit) > 0 || owners.Any(o => o.OwnsOn(s)));
         }
 
+        // A requirement naming a parameter: the argument's own reference, or one its object state owns (a device that
+        // passes itself to its driver's probe while its bound driver owns the probe reference).
+        if (callee.RequiresPmTarget is { } target)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Name == target && Unwrap(argument.Value) is IInstanceReferenceOperation self && self.Type is { } selfType)
+                {
+                    var owners = SelfOwners(selfType);
+                    var key = new ResourceKey("this.Power");
+                    if (owners.Count > 0 && states.Count > 0 && states.All(s => s.CountOf(key) > 0 || owners.Any(o => o.OwnsOn(s))))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
         return HeldFacts.MustHoldPm(states, null);
+    }
+
+    private static List<StateOwner> SelfOwners(ITypeSymbol type)
+    {
+        var owners = new List<StateOwner>();
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            foreach (var candidate in t.GetMembers())
+            {
+                if (ContractReader.OwnershipOf(candidate) is { Device: "Power" } ownership)
+                {
+                    owners.Add(new StateOwner(ValueKey.Member("this." + candidate.Name), ownership.Forgoes ? Signs.Zero : Signs.Positive,
+                        ownership.Unless is { } unless ? ValueKey.Member("this." + unless) : null));
+                }
+            }
+        }
+
+        return owners;
     }
 
     // The members of the device's owner whose state owns a reference on it ([OwnsPmReference] set, [ForgoesPmReference]
