@@ -160,13 +160,16 @@ internal sealed class FlowBody
             {
                 foreach (var nested in ResourceKeys.Walk(op))
                 {
+                    // A copy reads its source's fact; a bool copy of a condition reads what the condition tests.
                     if (nested is IVariableDeclaratorOperation { Initializer: { } init })
                     {
                         CollectTested(init.Value, list);
+                        AddSubject(init.Value, list);
                     }
                     else if (nested is ISimpleAssignmentOperation assignment)
                     {
                         CollectTested(assignment.Value, list);
+                        AddSubject(assignment.Value, list);
                     }
                 }
             }
@@ -265,6 +268,7 @@ internal sealed class FlowBody
     {
         var counts = new Dictionary<ValueKey, int>();
         var tested = new List<ValueKey>();
+        var copies = new List<(ValueKey Target, ValueKey Source)>();
         foreach (var block in Cfg.Blocks)
         {
             if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } condition)
@@ -288,6 +292,11 @@ internal sealed class FlowBody
                         IVariableDeclaratorOperation { Initializer: { } init } d => (d.Symbol, init.Value),
                         _ => (null, null),
                     };
+                    if (target is not null && value is not null && SubjectOf(value) is { } source && Keys.AliasOf(target) is null)
+                    {
+                        copies.Add((ValueKey.Local(target), source));
+                    }
+
                     if (target is { Type.SpecialType: SpecialType.System_Boolean } && value is not null && value.ConstantValue is not { HasValue: true })
                     {
                         var before = tested.Count;
@@ -312,6 +321,19 @@ internal sealed class FlowBody
             if (kv.Value >= 2)
             {
                 tracked.Add(kv.Key);
+            }
+        }
+
+        // A tracked local copied from another subject ("parent = dev.Parent") takes that subject's fact at the copy:
+        // the source is tracked too (twice, so a copy of a copy is followed).
+        for (var pass = 0; pass < 2 && copies.Count > 0; pass++)
+        {
+            foreach (var (target, source) in copies)
+            {
+                if (tracked.Contains(target))
+                {
+                    tracked.Add(source);
+                }
             }
         }
 
