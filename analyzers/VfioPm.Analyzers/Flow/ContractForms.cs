@@ -27,10 +27,88 @@ internal sealed class ContractForms
     private readonly FlowBody _body;
     private readonly FindingSink _sink;
 
-    public ContractForms(FlowBody body, FindingSink sink)
+    private readonly ValueSubjects? _subjects;
+
+    public ContractForms(FlowBody body, FindingSink sink, ValueSubjects? subjects = null)
     {
         _body = body;
         _sink = sink;
+        _subjects = subjects;
+    }
+
+    /// <summary>
+    /// The facts a body starts with: its own latched flag and the owning members it reads are bools worth refining even
+    /// when tested once (their facts are read by the exit checks and the state writes, not only by later tests).
+    /// </summary>
+    public static PathState SeedFacts(FlowBody body, PathState state)
+    {
+        foreach (var (subject, initial) in Subjects(body))
+        {
+            state = state.WithFact(subject, initial);
+        }
+
+        return state;
+    }
+
+    /// <summary>The subjects whose facts the contract forms read: never dropped as dead by the engine's liveness.</summary>
+    public static HashSet<ValueKey> PinnedSubjects(FlowBody body)
+    {
+        var pinned = new HashSet<ValueKey>();
+        foreach (var (subject, _) in Subjects(body))
+        {
+            pinned.Add(subject);
+        }
+
+        foreach (var block in body.Cfg.Blocks)
+        {
+            foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
+            {
+                // A call whose contract is waived by a latched flag of its receiver.
+                if (op is IInvocationOperation { Instance: { } receiver } invocation && body.Contracts.For(invocation.TargetMethod) is var c
+                    && (c.AcquiresPm ? c.AcquiresPmUnless : c.ReleasesPm ? c.ReleasesPmUnless : null) is { } unless && body.PathOf(receiver) is { } owner)
+                {
+                    pinned.Add(ValueKey.Member(owner + "." + unless));
+                }
+            }
+        }
+
+        return pinned;
+    }
+
+    // The method's own latched flag, and every owning member the body reads or writes with its Unless flag.
+    private static IEnumerable<(ValueKey Subject, ValueSet Initial)> Subjects(FlowBody body)
+    {
+        var self = body.Self;
+        var unless = self.AcquiresPm ? self.AcquiresPmUnless : self.ReleasesPm ? self.ReleasesPmUnless : null;
+        if (unless is not null)
+        {
+            yield return (ValueKey.Member("this." + unless), ValueSet.Bool);
+        }
+
+        foreach (var block in body.Cfg.Blocks)
+        {
+            foreach (var op in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }).SelectMany(ResourceKeys.Walk))
+            {
+                if (op is not IFieldReferenceOperation f || ContractReader.OwnershipOf(f.Field) is not { } ownership || body.PathOf(f) is not { } path)
+                {
+                    continue;
+                }
+
+                if (f.Field.Type.SpecialType == SpecialType.System_Boolean)
+                {
+                    yield return (ValueKey.Member(path), ValueSet.Bool);
+                }
+                else if (f.Field.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64)
+                {
+                    yield return (ValueKey.Member(path), ValueSet.All);
+                }
+
+                if (ownership.Unless is { } memberUnless && f.Instance is { } instance && body.PathOf(instance) is { } owner)
+                {
+                    yield return (ValueKey.Member(owner + "." + memberUnless), ValueSet.Bool);
+                }
+            }
+        }
     }
 
     private MethodContract Self => _body.Self;
@@ -39,7 +117,7 @@ internal sealed class ContractForms
 
     /// <summary>True when the method's own PM contract is waived on this path (its Unless flag is known true).</summary>
     public bool SelfContractWaived(PathState state) =>
-        SelfUnless is { } unless && state.Facts.TryGetValue(ValueKey.Member("this." + unless), out var signs) && signs == Signs.Positive;
+        SelfUnless is { } unless && state.Facts.TryGetValue(ValueKey.Member("this." + unless), out var values) && !values.Contains(0);
 
     // A latched flag must be a readonly field or a get-only property of type bool; anything else could change between
     // the acquire and the release, which is exactly the bug the kernel's 2026 latch fixed.
@@ -72,26 +150,27 @@ internal sealed class ContractForms
         if (unless is not null && invocation.Instance is { } receiver && _body.PathOf(receiver) is { } owner)
         {
             var flag = ValueKey.Member(owner + "." + unless);
-            var known = state.Facts.TryGetValue(flag, out var s) ? s : Signs.Zero | Signs.Positive;
-            if ((known & Signs.Positive) != 0)
+            var known = state.Facts.TryGetValue(flag, out var s) ? s : ValueSet.Bool;
+            if (known.Overlaps(ValueSet.NonZero))
             {
-                yield return (state.WithFact(flag, Signs.Positive), contract with { AcquiresPm = false, ReleasesPm = false });
+                yield return (state.WithFact(flag, ValueSet.One), contract with { AcquiresPm = false, ReleasesPm = false });
             }
 
-            if ((known & Signs.Zero) == 0)
+            if (!known.Contains(0))
             {
                 yield break;
             }
 
-            state = state.WithFact(flag, Signs.Zero);
+            state = state.WithFact(flag, ValueSet.Zero);
         }
 
         if (contract.ReleasesPm && contract.ReleasesPmOnSuccess)
         {
-            var success = SignLogic.Success(contract.ReleasesPmSuccess);
-            var failure = SignLogic.Domain(contract.ReleasesPmSuccess) & ~success;
+            var domain = ResultValues.Domain(invocation.TargetMethod, contract.ReleasesPmSuccess);
+            var success = domain.Intersect(ResultValues.Success(contract.ReleasesPmSuccess));
+            var failure = domain.Except(success);
             yield return (state.WithFact(ValueKey.Result(invocation), success), contract);
-            if (failure != Signs.None)
+            if (!failure.IsEmpty)
             {
                 yield return (state.WithFact(ValueKey.Result(invocation), failure), contract with { ReleasesPm = false });
             }
@@ -107,13 +186,13 @@ internal sealed class ContractForms
     /// <summary>For a [ReleasesPmReference(OnSuccess = true)] body: true/false when this exit returns success/failure, null when unknown or not such a contract.</summary>
     public bool? ReleaseExitSucceeds(PathState state, IOperation? returned)
     {
-        if (!Self.ReleasesPm || !Self.ReleasesPmOnSuccess || returned is null || ValueSubjects.SignsOf(returned, state) is not { } signs)
+        if (!Self.ReleasesPm || !Self.ReleasesPmOnSuccess || returned is null || _subjects?.ValuesOf(returned, state) is not { } values)
         {
             return null;
         }
 
-        var success = SignLogic.Success(Self.ReleasesPmSuccess);
-        return (signs & ~success) == Signs.None ? true : (signs & success) == Signs.None ? false : null;
+        var success = ResultValues.Success(Self.ReleasesPmSuccess);
+        return values.IsSubsetOf(success) ? true : !values.Overlaps(success) ? false : null;
     }
 
     // ---- ownership held by object state --------------------------------------------------------------------------
@@ -136,6 +215,9 @@ internal sealed class ContractForms
                 return null;
         }
     }
+
+    private static bool MemberIsBool(ISymbol member) =>
+        (member is IFieldSymbol { Type.SpecialType: SpecialType.System_Boolean }) || (member is IPropertySymbol { Type.SpecialType: SpecialType.System_Boolean });
 
     private static ISymbol? MemberOf(IOperation op) => op switch
     {
@@ -193,15 +275,15 @@ internal sealed class ContractForms
             if (ownership.Unless is { } unless)
             {
                 var flag = ValueKey.Member(owner + "." + unless);
-                var known = state.Facts.TryGetValue(flag, out var s) ? s : Signs.Zero | Signs.Positive;
-                if ((known & Signs.Positive) != 0)
+                var known = state.Facts.TryGetValue(flag, out var s) ? s : ValueSet.Bool;
+                if (known.Overlaps(ValueSet.NonZero))
                 {
-                    forks.Add((state.WithFact(flag, Signs.Positive), true));
+                    forks.Add((state.WithFact(flag, ValueSet.One), true));
                 }
 
-                if ((known & Signs.Zero) != 0)
+                if (known.Contains(0))
                 {
-                    forks.Add((state.WithFact(flag, Signs.Zero), false));
+                    forks.Add((state.WithFact(flag, ValueSet.Zero), false));
                 }
             }
             else
@@ -211,10 +293,11 @@ internal sealed class ContractForms
 
             foreach (var (fork, waived) in forks)
             {
-                var before = fork.Facts.TryGetValue(member_, out var k) ? k : Signs.Zero | Signs.Positive;
-                var after = set ? Signs.Positive : Signs.Zero;
+                var before = fork.Facts.TryGetValue(member_, out var k) ? k : ValueSet.All;
+                var after = set ? (MemberIsBool(member) ? ValueSet.One : ValueSet.NonZero) : ValueSet.Zero;
                 var next = fork.WithFact(member_, after);
-                if (!waived && before != after)
+                var already = set ? !before.Contains(0) : before.IsSubsetOf(ValueSet.Zero);
+                if (!waived && !already)
                 {
                     var count = next.CountOf(device);
                     var receives = ownership.Forgoes == set;

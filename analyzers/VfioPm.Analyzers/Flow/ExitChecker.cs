@@ -17,14 +17,15 @@ internal sealed class ExitChecker
 {
     private readonly FlowBody _body;
     private readonly FindingSink _sink;
-
+    private readonly ValueSubjects _subjects;
     private readonly ContractForms _forms;
 
-    public ExitChecker(FlowBody body, FindingSink sink)
+    public ExitChecker(FlowBody body, FindingSink sink, ValueSubjects subjects)
     {
         _body = body;
         _sink = sink;
-        _forms = new ContractForms(body, sink);
+        _subjects = subjects;
+        _forms = new ContractForms(body, sink, subjects);
         if (_forms.SelfUnless is { } unless && body.Method is { } method)
         {
             _forms.ValidateLatched(method.ContainingType, unless, method.Locations.FirstOrDefault());
@@ -98,7 +99,7 @@ internal sealed class ExitChecker
         foreach (var kv in held)
         {
             state.Origins.TryGetValue(kv.Key, out var origin);
-            var getSyncFailure = origin is { HeldOnFailure: true } && state.Facts.TryGetValue(ValueKey.Result(origin.Site), out var signs) && signs == Signs.Negative;
+            var getSyncFailure = IsGetSyncFailure(state, origin);
             _sink.Report(FindingKind.PmLeak, kv.Key, exit.Location, origin?.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure);
         }
     }
@@ -106,23 +107,46 @@ internal sealed class ExitChecker
     // [AcquiresPmReference(OnSuccess = true)]: what the method returns must say whether it holds the reference.
     private void CheckOnSuccessReturn(PathState state, ExitSite exit, IOperation? returned)
     {
-        if (!Self.AcquiresPm || !Self.AcquiresPmOnSuccess || _body.TrustPmBody || returned is null || _forms.SelfContractWaived(state) || ValueSubjects.SignsOf(returned, state) is not { } signs)
+        if (!Self.AcquiresPm || !Self.AcquiresPmOnSuccess || _body.TrustPmBody || returned is null || _forms.SelfContractWaived(state) || _subjects.ValuesOf(returned, state) is not { } values)
         {
             return;
         }
 
         var held = _body.SelfPmKey is { } selfKey ? state.CountOf(selfKey) > 0 : state.Pm.Any(kv => kv.Key != ResourceKey.ContractCredit && kv.Value > 0);
-        var success = SignLogic.Success(Self.AcquiresPmSuccess);
+        var success = ResultValues.Success(Self.AcquiresPmSuccess);
         var reportKey = _body.SelfPmKey ?? new ResourceKey("this");
-        if (held && (signs & success) == Signs.None)
+        if (held && !values.Overlaps(success) && GetSyncFailureHolding(state) is { } getSync)
+        {
+            // The reference still held on this failure exit is get_sync's own, on its failure path: that is VPM0003's
+            // verdict at the get_sync, not a contract mismatch at the return.
+            _sink.Report(FindingKind.PmLeak, getSync.Key, exit.Location, getSync.Origin.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure: true);
+        }
+        else if (held && !values.Overlaps(success))
         {
             _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns failure while holding one on the path that " + exit.Detail, pmResource: true);
         }
-        else if (!held && (signs & ~success) == Signs.None)
+        else if (!held && values.IsSubsetOf(success))
         {
             _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns success without holding one on the path that " + exit.Detail, pmResource: true);
         }
     }
+
+    // A held reference taken by an acquire that keeps it on failure (get_sync) whose result is known to be a failure here.
+    private (ResourceKey Key, Origin Origin)? GetSyncFailureHolding(PathState state)
+    {
+        foreach (var kv in state.Pm)
+        {
+            if (kv.Value > 0 && state.Origins.TryGetValue(kv.Key, out var origin) && IsGetSyncFailure(state, origin))
+            {
+                return (kv.Key, origin);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsGetSyncFailure(PathState state, Origin? origin) =>
+        origin is { HeldOnFailure: true } && state.Facts.TryGetValue(ValueKey.Result(origin.Site), out var result) && !result.IsEmpty && result.IsSubsetOf(ValueSet.Negative);
 
     private void CheckLocksAtExit(PathState state, ExitSite exit)
     {

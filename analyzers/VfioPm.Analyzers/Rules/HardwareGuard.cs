@@ -86,7 +86,7 @@ internal static class HardwareGuard
             {
                 if (ContractReader.OwnershipOf(candidate) is { Device: "Power" } ownership)
                 {
-                    owners.Add(new StateOwner(ValueKey.Member("this." + candidate.Name), ownership.Forgoes ? Signs.Zero : Signs.Positive,
+                    owners.Add(new StateOwner(ValueKey.Member("this." + candidate.Name), !ownership.Forgoes,
                         ownership.Unless is { } unless ? ValueKey.Member("this." + unless) : null));
                 }
             }
@@ -117,7 +117,7 @@ internal static class HardwareGuard
             {
                 if (ContractReader.OwnershipOf(candidate) is { } ownership && ownership.Device == member.Name)
                 {
-                    owners.Add(new StateOwner(ValueKey.Member(ownerPath + "." + candidate.Name), ownership.Forgoes ? Signs.Zero : Signs.Positive,
+                    owners.Add(new StateOwner(ValueKey.Member(ownerPath + "." + candidate.Name), !ownership.Forgoes,
                         ownership.Unless is { } unless ? ValueKey.Member(ownerPath + "." + unless) : null));
                 }
             }
@@ -126,11 +126,12 @@ internal static class HardwareGuard
         return owners;
     }
 
-    private sealed record StateOwner(ValueKey Member, Signs Owning, ValueKey? Unless)
+    // Owning when set (true/non-zero) or, for a [ForgoesPmReference] member, when clear; the Unless flag known false.
+    private sealed record StateOwner(ValueKey Member, bool OwnsWhenSet, ValueKey? Unless)
     {
         public bool OwnsOn(PathState state) =>
-            state.Facts.TryGetValue(Member, out var signs) && signs == Owning
-            && (Unless is not { } unless || (state.Facts.TryGetValue(unless, out var u) && u == Signs.Zero));
+            state.Facts.TryGetValue(Member, out var values) && (OwnsWhenSet ? !values.Contains(0) : values.IsSubsetOf(ValueSet.Zero))
+            && (Unless is not { } unless || (state.Facts.TryGetValue(unless, out var u) && u.IsSubsetOf(ValueSet.Zero)));
     }
 
     private static bool HasMember(ITypeSymbol? type, string name)
