@@ -133,7 +133,8 @@ internal sealed class ContractEffects
                 current = current.WithFact(result, ResultValues.Unconditional(invocation.TargetMethod));
             }
         }
-        else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock))
+        else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock || contract.MayRunPmCallbacks)
+            && !current.Facts.ContainsKey(ValueKey.Result(invocation)))
         {
             // Any other int-returning runtime-PM call (put_sync, resume): its raw result is followed for VPM0008.
             current = current.WithFact(ValueKey.Result(invocation), ResultValues.Unconditional(invocation.TargetMethod));

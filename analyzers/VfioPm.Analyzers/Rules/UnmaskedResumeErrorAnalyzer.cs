@@ -109,6 +109,8 @@ public sealed class UnmaskedResumeErrorAnalyzer : DiagnosticAnalyzer
     private static bool IsPmCall(IInvocationOperation invocation, ContractReader contracts)
     {
         var c = contracts.For(invocation.TargetMethod);
-        return invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Int32 && (c.AcquiresPm || c.ReleasesPm || c.ExcludesLock);
+        return invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Int32 && (c.AcquiresPm || c.ReleasesPm || c.ExcludesLock
+            // A synchronous runtime-PM transition (rpm_resume/rpm_suspend), not an operation of a device that may run one.
+            || (c.MayRunPmCallbacks && invocation.TargetMethod.ContainingType.GetMembers("Power").Length == 0));
     }
 }

@@ -104,13 +104,13 @@ public sealed class ContractFormsTests
 
     [Fact]
     public Task UnlessMustNameALatchedFlag() => Check("""
-        // Malformed: reported on the declaration; the body is then held to the plain contract, which it breaks.
+        // Malformed: reported on the declaration.
         [AcquiresPmReference(nameof(Pdev), Unless = nameof(Mutable))]
         void Get() // VPM0011
         {
             if (!Mutable)
                 Pdev.Power.GetNoResume();
-        } // VPM0011
+        }
         """);
 
     [Fact]
