@@ -64,10 +64,10 @@ internal sealed class ContractForms
             foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
             {
                 // A call whose contract is waived by a latched flag of its receiver.
-                if (op is IInvocationOperation { Instance: { } receiver } invocation && body.Contracts.For(invocation.TargetMethod) is var c
-                    && (c.AcquiresPm ? c.AcquiresPmUnless : c.ReleasesPm ? c.ReleasesPmUnless : null) is { } unless && body.PathOf(receiver) is { } owner)
+                if (op is IInvocationOperation invocation && body.Contracts.For(invocation.TargetMethod) is var c
+                    && (c.AcquiresPm ? c.AcquiresPmUnless : c.ReleasesPm ? c.ReleasesPmUnless : null) is { } unless && CallFlag(body, invocation, unless) is { } flag)
                 {
-                    pinned.Add(ValueKey.Member(owner + "." + unless));
+                    pinned.Add(flag);
                 }
             }
         }
@@ -82,7 +82,7 @@ internal sealed class ContractForms
         var unless = self.AcquiresPm ? self.AcquiresPmUnless : self.ReleasesPm ? self.ReleasesPmUnless : null;
         if (unless is not null)
         {
-            yield return (ValueKey.Member("this." + unless), ValueSet.Bool);
+            yield return (SelfFlag(body, unless), ValueSet.Bool);
         }
 
         foreach (var block in body.Cfg.Blocks)
@@ -117,12 +117,52 @@ internal sealed class ContractForms
 
     /// <summary>True when the method's own PM contract is waived on this path (its Unless flag is known true).</summary>
     public bool SelfContractWaived(PathState state) =>
-        SelfUnless is { } unless && state.Facts.TryGetValue(ValueKey.Member("this." + unless), out var values) && !values.Contains(0);
+        SelfUnless is { } unless && state.Facts.TryGetValue(SelfFlag(_body, unless), out var values) && !values.Contains(0);
+
+    // The method's own flag: a path under one of its parameters ("vdev.DisableIdleD3", kernel-style static code) or a
+    // member of the receiver.
+    private static ValueKey SelfFlag(FlowBody body, string unless)
+    {
+        var head = unless.Split('.')[0];
+        return ValueKey.Member(body.Method is { } m && m.Parameters.Any(p => p.Name == head) ? unless : "this." + unless);
+    }
+
+    // The flag a call's contract names: under the argument of the callee's parameter it starts with, else the receiver.
+    private static ValueKey? CallFlag(FlowBody body, IInvocationOperation invocation, string unless)
+    {
+        var dot = unless.IndexOf('.');
+        var head = dot < 0 ? unless : unless.Substring(0, dot);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == head)
+            {
+                return body.PathOf(argument.Value) is { } path ? ValueKey.Member(path + (dot < 0 ? string.Empty : unless.Substring(dot))) : null;
+            }
+        }
+
+        return invocation.Instance is { } receiver && body.PathOf(receiver) is { } owner ? ValueKey.Member(owner + "." + unless) : null;
+    }
 
     // A latched flag must be a readonly field or a get-only property of type bool; anything else could change between
     // the acquire and the release, which is exactly the bug the kernel's 2026 latch fixed.
     public void ValidateLatched(ITypeSymbol type, string member, Location? where)
     {
+        // "vdev.DisableIdleD3": a member of a parameter's type; "A.B": a member path.
+        var dot = member.LastIndexOf('.');
+        if (dot > 0)
+        {
+            var head = member.Substring(0, member.IndexOf('.'));
+            var parameter = _body.Method?.Parameters.FirstOrDefault(p => p.Name == head);
+            var prefix = member.Substring(0, dot);
+            var owner = parameter is null ? ResolveMemberPath(type, prefix)
+                : prefix == head ? parameter.Type : ResolveMemberPath(parameter.Type, prefix.Substring(head.Length + 1));
+            if (owner is not null)
+            {
+                type = owner;
+                member = member.Substring(dot + 1);
+            }
+        }
+
         for (var t = type; t is not null; t = t.BaseType)
         {
             foreach (var m in t.GetMembers(member))
@@ -147,9 +187,8 @@ internal sealed class ContractForms
     public IEnumerable<(PathState State, MethodContract Contract)> ForkContract(IInvocationOperation invocation, MethodContract contract, PathState state)
     {
         var unless = contract.AcquiresPm ? contract.AcquiresPmUnless : contract.ReleasesPm ? contract.ReleasesPmUnless : null;
-        if (unless is not null && invocation.Instance is { } receiver && _body.PathOf(receiver) is { } owner)
+        if (unless is not null && CallFlag(_body, invocation, unless) is { } flag)
         {
-            var flag = ValueKey.Member(owner + "." + unless);
             var known = state.Facts.TryGetValue(flag, out var s) ? s : ValueSet.Bool;
             if (known.Overlaps(ValueSet.NonZero))
             {

@@ -46,7 +46,10 @@ internal static class HardwareGuard
     /// <summary>True when the reference the access needs is held on every path.</summary>
     public static bool HoldsPmFor(FlowResult analysis, IInvocationOperation invocation, MethodContract callee, IReadOnlyCollection<PathState> states)
     {
-        if (callee.RequiresPmTarget is null && invocation.Instance is { } receiver
+        // The device: the receiver, or for a static accessor (pci_read_config_word(pdev, ...)) its device argument.
+        var deviceOperand = invocation.Instance
+            ?? invocation.Arguments.FirstOrDefault(a => a.Value.Type is { } t && HasMember(t, "Power"))?.Value;
+        if (callee.RequiresPmTarget is null && deviceOperand is { } receiver
             && receiver.Type is { } type && HasMember(type, "Power") && analysis.PathOf(receiver) is { } device)
         {
             // On every path: a reference counted on the device, the caller's, or one the object's state owns.
@@ -100,6 +103,12 @@ internal static class HardwareGuard
     private static List<StateOwner> StateOwners(FlowResult analysis, IOperation receiver)
     {
         var owners = new List<StateOwner>();
+        if (Unwrap(receiver) is not (IFieldReferenceOperation or IPropertyReferenceOperation) && analysis.PathOf(receiver) is { } aliased)
+        {
+            // A local standing for a member path ("var pdev = vdev.Pdev;"): the member reference it was copied from.
+            receiver = MemberReferenceWithPath(analysis, receiver, aliased) ?? receiver;
+        }
+
         var (member, owner) = Unwrap(receiver) switch
         {
             IFieldReferenceOperation f => ((ISymbol)f.Field, f.Instance),
@@ -132,6 +141,25 @@ internal static class HardwareGuard
         public bool OwnsOn(PathState state) =>
             state.Facts.TryGetValue(Member, out var values) && (OwnsWhenSet ? !values.Contains(0) : values.IsSubsetOf(ValueSet.Zero))
             && (Unless is not { } unless || (state.Facts.TryGetValue(unless, out var u) && u.IsSubsetOf(ValueSet.Zero)));
+    }
+
+    private static IOperation? MemberReferenceWithPath(FlowResult analysis, IOperation from, string path)
+    {
+        var root = from;
+        while (root.Parent is { } parent)
+        {
+            root = parent;
+        }
+
+        foreach (var op in ResourceKeys.Walk(root))
+        {
+            if (op is IFieldReferenceOperation or IPropertyReferenceOperation && analysis.PathOf(op) == path)
+            {
+                return op;
+            }
+        }
+
+        return null;
     }
 
     private static bool HasMember(ITypeSymbol? type, string name)
