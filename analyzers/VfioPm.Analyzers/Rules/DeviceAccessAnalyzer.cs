@@ -45,7 +45,9 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
 
                 var callee = contracts.For(invocation.TargetMethod);
                 var needsLock = callee.IsDeviceAccess && !callee.DeviceAccessLockFree ? callee.DeviceAccess : callee.RequiresLock;
-                var needsLockAtAll = (callee.IsDeviceAccess && !callee.DeviceAccessLockFree && !self.NoConcurrentUsers) || callee.RequiresLock != LockMode.None;
+                // Inside a [DeviceAccess] method the caller holds the hardware's lock in that method's mode.
+                var lockByCaller = self.IsDeviceAccess && !self.DeviceAccessLockFree && callee.DeviceAccess <= self.DeviceAccess;
+                var needsLockAtAll = (callee.IsDeviceAccess && !callee.DeviceAccessLockFree && !self.NoConcurrentUsers && !lockByCaller) || callee.RequiresLock != LockMode.None;
                 ResourceKey? guardKey = null;
                 if (needsLockAtAll && callee.IsDeviceAccess && callee.RequiresLock == LockMode.None)
                 {
