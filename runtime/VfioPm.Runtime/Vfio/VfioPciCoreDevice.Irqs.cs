@@ -18,7 +18,7 @@ public sealed partial class VfioPciCoreDevice
     // models vfio_pci_intx_unmask(). Touches config space: the function must be in D0.
     internal bool IntxUnmask() => _intx.Unmask();
 
-    // models vfio_pci_set_irqs_ioctl() for the INTx and MSI/MSI-X indexes (ERR/REQ are accepted and ignored).
+    // models vfio_pci_set_irqs_ioctl(): INTx, the MSI/MSI-X mode switch, and the ERR/REQ eventfds.
     // Runs inside the ioctl wrapper (device active).
     private int SetIrqs(ReadOnlySpan<byte> arg, FileDescriptorTable fds)
     {
@@ -72,9 +72,14 @@ public sealed partial class VfioPciCoreDevice
                 _intx.SelectMode(req.Count == 0 ? VfioIrqType.None : (req.Index == VfioIrqSet.IndexMsi ? VfioIrqType.Msi : VfioIrqType.Msix));
                 return 0;
 
-            case 3:
-            case 4:
-                return 0;
+            case VfioIrqSet.IndexErr:
+            case VfioIrqSet.IndexReq:
+                if (action != VfioIrqSet.ActionTrigger)
+                {
+                    return -Errno.ENOTTY;
+                }
+
+                return SetUserTrigger(req.Index, req, data, dataType, fds);
 
             default:
                 return -Errno.EINVAL;
@@ -90,9 +95,25 @@ public sealed partial class VfioPciCoreDevice
             return 0;
         }
 
-        if (dataType != VfioIrqSet.DataEventfd || req.Count != 1)
+        if (req.Count != 1)
         {
             return -Errno.EINVAL;
+        }
+
+        // DATA_NONE / DATA_BOOL: loopback — fire the trigger as the device would (vfio_send_intx_eventfd).
+        if (dataType == VfioIrqSet.DataNone)
+        {
+            return _intx.Loopback();
+        }
+
+        if (dataType == VfioIrqSet.DataBool)
+        {
+            if (data.Length < 1)
+            {
+                return -Errno.EFAULT;
+            }
+
+            return data[0] != 0 ? _intx.Loopback() : (IrqType == VfioIrqType.Intx ? 0 : -Errno.EINVAL);
         }
 
         if (data.Length < 4)

@@ -51,10 +51,28 @@ public sealed partial class VfioPciCoreDevice
     // ---- vfio_pci_sriov_pfs_mutex (the set object): PFs in SR-IOV configuration, across devices ----
     private static readonly HashSet<VfioPciCoreDevice> SriovPfs = new();
 
-    // ---- Lock-free single-word flags ----
-    // _registered: set last in Register, cleared first in Unregister. _needsReset: set at close, cleared by resets.
-    // _pmIntxMasked: written by runtime suspend, read by the runtime resume that follows it (the PM core orders them).
+    // ---- Registration (vfio_device refcount + comp) ----
+    // _registrationRefs: 1 from Register plus one per open file; an open takes one only while it is above zero
+    // (refcount_inc_not_zero), so once Unregister has dropped the first no new file can appear. Unregister waits on
+    // _registrationGate (the completion) until the count reaches zero. _registered: 0 none, 1 registered,
+    // 2 unregistering (set first in Unregister, cleared after the wait).
+    private int _registrationRefs;
+    private readonly object _registrationGate = new();
     private int _registered;
+
+    // ---- The REQ and ERR eventfds (SET_IRQS indexes 3 and 4): their own lock ----
+    // The kernel guards them with igate; they are single pointers replaced by SET_IRQS and close and read by the
+    // request op, so a lock of their own gives the same ordering without reaching into VfioIntx.
+    private readonly object _triggerLock = new();
+    [GuardedBy("_triggerLock")]
+    private EventFd? _reqTrigger;
+    [GuardedBy("_triggerLock")]
+    private EventFd? _errTrigger;
+    private int _requestsRelayed;
+
+    // ---- Lock-free single-word flags ----
+    // _needsReset: set at close, cleared by resets.
+    // _pmIntxMasked: written by runtime suspend, read by the runtime resume that follows it (the PM core orders them).
     private volatile bool _needsReset;
     private volatile bool _pmIntxMasked;
 
@@ -84,8 +102,11 @@ public sealed partial class VfioPciCoreDevice
     /// <summary>The reset group, once registered.</summary>
     public DeviceSet? DevSet => Volatile.Read(ref _devSet);
 
-    /// <summary>True between <see cref="Register"/> and <see cref="Unregister"/>.</summary>
-    public bool IsRegistered => Volatile.Read(ref _registered) != 0;
+    /// <summary>True between <see cref="Register"/> and the start of <see cref="Unregister"/>.</summary>
+    public bool IsRegistered => Volatile.Read(ref _registered) == 1;
+
+    /// <summary>True while <see cref="Unregister"/> waits for the last open file to close.</summary>
+    public bool IsUnregistering => Volatile.Read(ref _registered) == 2;
 
     /// <summary><c>pm_runtime_engaged</c>: the user's low-power feature is active and vfio has given up its open reference.</summary>
     /// <remarks>Written under <see cref="MemoryLock"/> (write); this read-out is for observers and may be stale.</remarks>

@@ -1,3 +1,4 @@
+using System.Threading;
 using System.Runtime.CompilerServices;
 using VfioPm.Runtime.Pci;
 using VfioPm.Runtime.Power;
@@ -45,12 +46,15 @@ public sealed class VfioPciDriver : PciDriver
     }
 
     /// <inheritdoc/>
+    public override void Remove(PciDevice device) => Remove(device, CancellationToken.None);
+
+    /// <summary>Unregisters the core device, which waits until its last open file is closed (see <see cref="VfioPciCoreDevice.Unregister"/>).</summary>
     // models vfio_pci_remove()
-    public override void Remove(PciDevice device)
+    public override void Remove(PciDevice device, CancellationToken signal)
     {
         if (_devices.TryGetValue(device, out var vdev))
         {
-            vdev.Unregister();
+            vdev.Unregister(signal);
             _devices.Remove(device);
         }
     }
