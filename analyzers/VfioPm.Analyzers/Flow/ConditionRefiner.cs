@@ -6,8 +6,11 @@ namespace VfioPm.Analyzers.Flow;
 
 /// <summary>
 /// Splits a path state by a branch condition into the state where it is true and the state where it is false
-/// (<see langword="null"/> for a side the facts rule out). Conditions it does not understand leave both sides as they
-/// were: refinement only ever removes paths that cannot happen.
+/// (<see langword="null"/> for a side the facts rule out): comparisons with constants (<c>&lt; 0</c>, <c>== 0</c>,
+/// <c>== -Errno.EAGAIN</c>), null tests, bool subjects, <c>!</c>, and patterns (relational, constant, <c>not</c>,
+/// <c>and</c>/<c>or</c>). <c>&amp;&amp;</c>, <c>||</c>, ternaries and switch arms arrive here already lowered to one test
+/// per block by the control-flow graph. A condition it does not understand leaves both sides as they were: refinement
+/// only ever removes paths that cannot happen.
 /// </summary>
 internal sealed class ConditionRefiner
 {
@@ -26,30 +29,18 @@ internal sealed class ConditionRefiner
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                 var (t, f) = Refine(state, not.Operand);
                 return (f, t);
-            case IIsNullOperation isNull when ValueSubjects.ValueOf(isNull.Operand, state) is { } nv && state.Scopes.ContainsKey(nv):
+            case IIsNullOperation isNull when IsScope(isNull.Operand, state):
                 return (null, state);
-            case IIsNullOperation isNull when _subjects.LocalOf(isNull.Operand) is { } nullLocal:
-                return SplitNull(state, nullLocal);
+            case IIsNullOperation isNull:
+                return RefineSubject(state, isNull.Operand, ValueSet.Zero);
             case IBinaryOperation binary:
                 return RefineComparison(state, binary.OperatorKind, binary.LeftOperand, binary.RightOperand);
             case IIsPatternOperation pattern:
                 return RefinePattern(state, pattern.Value, pattern.Pattern);
         }
 
-        // A tracked bool result used directly as the condition (a try-lock).
-        if (ValueSubjects.ValueOf(condition, state) is { } value && state.Facts.TryGetValue(value, out var signs))
-        {
-            return Split(state, value, signs, Signs.Positive);
-        }
-
-        // A bool local or a member that cannot change under us, tested twice: the second test agrees with the first.
-        if (condition.Type?.SpecialType == SpecialType.System_Boolean && _subjects.StableKeyOf(condition) is { } stable)
-        {
-            var known = state.Facts.TryGetValue(stable, out var s) ? s : Signs.Zero | Signs.Positive;
-            return Split(state, stable, known, Signs.Positive);
-        }
-
-        return (state, state);
+        // A bool used directly as the condition: a try-lock's result, or a local/parameter/member tested again.
+        return condition.Type?.SpecialType == SpecialType.System_Boolean ? RefineSubject(state, condition, ValueSet.NonZero) : (state, state);
     }
 
     private (PathState?, PathState?) RefineComparison(PathState state, BinaryOperatorKind kind, IOperation left, IOperation right)
@@ -57,91 +48,73 @@ internal sealed class ConditionRefiner
         if (kind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals)
         {
             var nullOther = right.ConstantValue is { HasValue: true, Value: null } ? left : left.ConstantValue is { HasValue: true, Value: null } ? right : null;
-            if (nullOther is not null && _subjects.LocalOf(nullOther) is { } local && !(ValueSubjects.ValueOf(nullOther, state) is { } sv && state.Scopes.ContainsKey(sv)))
+            if (nullOther is not null)
             {
-                var (isNull, notNull) = SplitNull(state, local);
+                if (IsScope(nullOther, state))
+                {
+                    // A guard is never null.
+                    return kind == BinaryOperatorKind.Equals ? (null, state) : (state, null);
+                }
+
+                var (isNull, notNull) = RefineSubject(state, nullOther, ValueSet.Zero);
                 return kind == BinaryOperatorKind.Equals ? (isNull, notNull) : (notNull, isNull);
             }
         }
 
-        var onLeft = ValueSubjects.ValueOf(left, state);
-        var value = onLeft ?? ValueSubjects.ValueOf(right, state);
-        if (value is not { } v)
+        if (ResultValues.ConstantOf(right) is { } onRight && ValueSet.WhereTrue(kind, onRight, valueOnLeft: true) is { } whereLeft)
         {
-            return (state, state);
+            return RefineSubject(state, left, whereLeft);
         }
 
-        var other = onLeft is not null ? right : left;
-        if (state.Scopes.ContainsKey(v) && other.ConstantValue is { HasValue: true, Value: null })
+        if (ResultValues.ConstantOf(left) is { } onLeft && ValueSet.WhereTrue(kind, onLeft, valueOnLeft: false) is { } whereRight)
         {
-            // A guard is never null.
-            return kind == BinaryOperatorKind.Equals ? (null, state) : kind == BinaryOperatorKind.NotEquals ? (state, null) : (state, state);
+            return RefineSubject(state, right, whereRight);
         }
 
-        if (!state.Facts.TryGetValue(v, out var signs) || SignLogic.ConstantOf(other) is not { } constant)
-        {
-            return (state, state);
-        }
-
-        var whereTrue = SignLogic.WhereTrue(kind, constant, valueOnLeft: onLeft is not null);
-        return whereTrue is { } wt ? Split(state, v, signs, wt) : (state, state);
+        return (state, state);
     }
 
-    private (PathState?, PathState?) RefinePattern(PathState state, IOperation valueOp, IPatternOperation pattern)
+    private (PathState?, PathState?) RefinePattern(PathState state, IOperation value, IPatternOperation pattern)
     {
-        if (_subjects.LocalOf(valueOp) is { } patternLocal)
+        if (pattern is IRecursivePatternOperation or IDeclarationPatternOperation or ITypePatternOperation)
         {
-            switch (pattern)
+            // Matching a type (or "is { }") proves the value is not null; not matching proves nothing.
+            if (value.Type is { IsReferenceType: true } || value.Type?.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
             {
-                case IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } }:
-                    return SplitNull(state, patternLocal);
-                case INegatedPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } }:
-                    var (isNull, notNull) = SplitNull(state, patternLocal);
-                    return (notNull, isNull);
-                case IRecursivePatternOperation or IDeclarationPatternOperation:
-                    var (_, nonNull) = SplitNull(state, patternLocal);
-                    return (nonNull, state);
+                var (_, notNull) = RefineSubject(state, value, ValueSet.Zero);
+                return (notNull, state);
             }
+
+            return (state, state);
         }
 
-        if (ValueSubjects.ValueOf(valueOp, state) is not { } value || !state.Facts.TryGetValue(value, out var signs))
+        return WhereMatches(pattern) is { } where ? RefineSubject(state, value, where) : (state, state);
+    }
+
+    // The values a pattern matches, or null when it is not a pattern over values.
+    private static ValueSet? WhereMatches(IPatternOperation pattern) => pattern switch
+    {
+        IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } => ValueSet.Zero,
+        IConstantPatternOperation con when ResultValues.ConstantOf(con.Value) is { } c => ValueSet.Single(c),
+        IRelationalPatternOperation rel when ResultValues.ConstantOf(rel.Value) is { } c => ValueSet.WhereTrue(rel.OperatorKind, c, valueOnLeft: true),
+        INegatedPatternOperation negated => WhereMatches(negated.Pattern)?.Complement(),
+        IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.And } both when WhereMatches(both.LeftPattern) is { } l && WhereMatches(both.RightPattern) is { } r => l.Intersect(r),
+        IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.Or } either when WhereMatches(either.LeftPattern) is { } l && WhereMatches(either.RightPattern) is { } r => l.Union(r),
+        IDiscardPatternOperation => ValueSet.All,
+        _ => null,
+    };
+
+    private (PathState?, PathState?) RefineSubject(PathState state, IOperation op, ValueSet whereTrue)
+    {
+        if (_subjects.Subject(op, state) is not { } subject)
         {
             return (state, state);
         }
 
-        Signs? whereTrue = pattern switch
-        {
-            IRelationalPatternOperation rel when SignLogic.ConstantOf(rel.Value) is { } c => SignLogic.WhereTrue(rel.OperatorKind, c, valueOnLeft: true),
-            IConstantPatternOperation con when SignLogic.ConstantOf(con.Value) is { } c => SignLogic.WhereTrue(BinaryOperatorKind.Equals, c, valueOnLeft: true),
-            INegatedPatternOperation { Pattern: IRelationalPatternOperation rel } when SignLogic.ConstantOf(rel.Value) is { } c => Not(SignLogic.WhereTrue(rel.OperatorKind, c, valueOnLeft: true)),
-            INegatedPatternOperation { Pattern: IConstantPatternOperation con } when SignLogic.ConstantOf(con.Value) is { } c => Not(SignLogic.WhereTrue(BinaryOperatorKind.Equals, c, valueOnLeft: true)),
-            _ => null,
-        };
-
-        return whereTrue is { } wt ? Split(state, value, signs, wt) : (state, state);
+        var t = subject.Known.Intersect(whereTrue);
+        var f = subject.Known.Except(whereTrue);
+        return (t.IsEmpty ? null : state.WithFact(subject.Key, t), f.IsEmpty ? null : state.WithFact(subject.Key, f));
     }
 
-    // Null-ness of a local: Zero = null, Positive = not null; unknown until tested, forgotten when assigned.
-    private static (PathState? IsNull, PathState? NotNull) SplitNull(PathState state, ILocalSymbol local)
-    {
-        var key = ValueKey.Local(local);
-        if (state.Values.ContainsKey(key))
-        {
-            return (state, state);
-        }
-
-        var known = state.Facts.TryGetValue(key, out var signs) ? signs : Signs.Zero | Signs.Positive;
-        var isNull = known & Signs.Zero;
-        var notNull = known & Signs.Positive;
-        return (isNull == Signs.None ? null : state.WithFact(key, isNull), notNull == Signs.None ? null : state.WithFact(key, notNull));
-    }
-
-    private static Signs? Not(Signs? signs) => signs is { } s ? Signs.All & ~s : null;
-
-    private static (PathState?, PathState?) Split(PathState state, ValueKey value, Signs known, Signs whereTrue)
-    {
-        var t = known & whereTrue;
-        var f = known & ~whereTrue;
-        return (t == Signs.None ? null : state.WithFact(value, t), f == Signs.None ? null : state.WithFact(value, f));
-    }
+    private static bool IsScope(IOperation op, PathState state) => ValueSubjects.ValueOf(op, state) is { } value && state.Scopes.ContainsKey(value);
 }

@@ -73,8 +73,8 @@ internal sealed class ContractEffects
             if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
             {
                 // Try-lock: held only on the "true" result.
-                yield return current.WithLock(lockKey, current.ModeOf(lockKey) == LockMode.None ? contract.AcquiresLock : current.ModeOf(lockKey)).WithFact(result, Signs.Positive);
-                yield return current.WithFact(result, Signs.Zero);
+                yield return current.WithLock(lockKey, current.ModeOf(lockKey) == LockMode.None ? contract.AcquiresLock : current.ModeOf(lockKey)).WithFact(result, ValueSet.One);
+                yield return current.WithFact(result, ValueSet.Zero);
                 yield break;
             }
 
@@ -89,7 +89,7 @@ internal sealed class ContractEffects
                 // Monitor.Enter(obj, ref lockTaken): the flag says the lock is held.
                 if (argument.Parameter is { RefKind: RefKind.Ref, Type.SpecialType: SpecialType.System_Boolean } && argument.Value is ILocalReferenceOperation taken)
                 {
-                    current = current.WithFact(ValueKey.Local(taken.Local), Signs.Positive);
+                    current = current.WithoutFact(ValueKey.Local(taken.Local)).WithFact(_body.SubjectOfLocal(taken.Local), ValueSet.One);
                 }
             }
 
@@ -111,10 +111,11 @@ internal sealed class ContractEffects
 
             if (contract.AcquiresPmOnSuccess)
             {
-                var success = SignLogic.Success(contract.AcquiresPmSuccess);
-                var failure = SignLogic.Domain(contract.AcquiresPmSuccess) & ~success;
+                var domain = ResultValues.Domain(invocation.TargetMethod, contract.AcquiresPmSuccess);
+                var success = domain.Intersect(ResultValues.Success(contract.AcquiresPmSuccess));
+                var failure = domain.Except(success);
                 yield return current.WithPm(pmKey, current.CountOf(pmKey) + 1, origin).WithFact(result, success);
-                if (failure != Signs.None)
+                if (!failure.IsEmpty)
                 {
                     yield return current.WithFact(result, failure);
                 }
@@ -125,8 +126,13 @@ internal sealed class ContractEffects
             current = current.WithPm(pmKey, current.CountOf(pmKey) + 1, origin);
             if (ReturnsInt(invocation.TargetMethod))
             {
-                current = current.WithFact(result, Signs.All);
+                current = current.WithFact(result, ResultValues.Unconditional(invocation.TargetMethod));
             }
+        }
+        else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock))
+        {
+            // Any other int-returning runtime-PM call (put_sync, resume): its raw result is followed for VPM0008.
+            current = current.WithFact(ValueKey.Result(invocation), ResultValues.Unconditional(invocation.TargetMethod));
         }
 
         yield return current;

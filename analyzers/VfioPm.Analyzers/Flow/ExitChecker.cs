@@ -17,11 +17,13 @@ internal sealed class ExitChecker
 {
     private readonly FlowBody _body;
     private readonly FindingSink _sink;
+    private readonly ValueSubjects _subjects;
 
-    public ExitChecker(FlowBody body, FindingSink sink)
+    public ExitChecker(FlowBody body, FindingSink sink, ValueSubjects subjects)
     {
         _body = body;
         _sink = sink;
+        _subjects = subjects;
     }
 
     private MethodContract Self => _body.Self;
@@ -75,7 +77,7 @@ internal sealed class ExitChecker
         foreach (var kv in held)
         {
             state.Origins.TryGetValue(kv.Key, out var origin);
-            var getSyncFailure = origin is { HeldOnFailure: true } && state.Facts.TryGetValue(ValueKey.Result(origin.Site), out var signs) && signs == Signs.Negative;
+            var getSyncFailure = origin is { HeldOnFailure: true } && state.Facts.TryGetValue(ValueKey.Result(origin.Site), out var result) && !result.IsEmpty && result.IsSubsetOf(ValueSet.Negative);
             _sink.Report(FindingKind.PmLeak, kv.Key, exit.Location, origin?.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure);
         }
     }
@@ -83,19 +85,19 @@ internal sealed class ExitChecker
     // [AcquiresPmReference(OnSuccess = true)]: what the method returns must say whether it holds the reference.
     private void CheckOnSuccessReturn(PathState state, ExitSite exit, IOperation? returned)
     {
-        if (!Self.AcquiresPm || !Self.AcquiresPmOnSuccess || _body.TrustPmBody || returned is null || ValueSubjects.SignsOf(returned, state) is not { } signs)
+        if (!Self.AcquiresPm || !Self.AcquiresPmOnSuccess || _body.TrustPmBody || returned is null || _subjects.ValuesOf(returned, state) is not { } values)
         {
             return;
         }
 
         var held = _body.SelfPmKey is { } selfKey ? state.CountOf(selfKey) > 0 : state.Pm.Any(kv => kv.Key != ResourceKey.ContractCredit && kv.Value > 0);
-        var success = SignLogic.Success(Self.AcquiresPmSuccess);
+        var success = ResultValues.Success(Self.AcquiresPmSuccess);
         var reportKey = _body.SelfPmKey ?? new ResourceKey("this");
-        if (held && (signs & success) == Signs.None)
+        if (held && !values.Overlaps(success))
         {
             _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns failure while holding one on the path that " + exit.Detail, pmResource: true);
         }
-        else if (!held && (signs & ~success) == Signs.None)
+        else if (!held && values.IsSubsetOf(success))
         {
             _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns success without holding one on the path that " + exit.Detail, pmResource: true);
         }

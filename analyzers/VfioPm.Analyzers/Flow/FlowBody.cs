@@ -47,6 +47,275 @@ internal sealed class FlowBody
                 }
             }
         }
+
+        TrackedSubjects = FindTrackedSubjects();
+        LiveSubjects = TrackedSubjects.Count == 0 ? null : FindLiveSubjects();
+    }
+
+    /// <summary>
+    /// Per block ordinal, the tracked subjects some later test may still read (backward liveness over the graph);
+    /// null when nothing is tracked. A fact about a subject no later test reads only splits paths, so it is dropped
+    /// where a path enters a block — what keeps sequential "if (a) lock … if (a) unlock" pairs from multiplying.
+    /// </summary>
+    public HashSet<ValueKey>?[]? LiveSubjects { get; }
+
+    /// <summary>
+    /// The locals, parameters and member paths whose values are worth tracking: those read by at least two of this
+    /// body's tests (branch conditions, bool copies of conditions, and — for a conditional acquire — returns). A value
+    /// tested once cannot make two tests agree, so tracking it would only split paths for nothing.
+    /// </summary>
+    public HashSet<ValueKey> TrackedSubjects { get; }
+
+    /// <summary>
+    /// The subject an expression reads, without looking at any path: a local (or the path an alias local stands for),
+    /// a parameter, a member path, through conversions and flow captures.
+    /// </summary>
+    public ValueKey? SubjectOf(IOperation op)
+    {
+        switch (op)
+        {
+            case IConversionOperation c:
+                return SubjectOf(c.Operand);
+            case IParenthesizedOperation p:
+                return SubjectOf(p.Operand);
+            case ILocalReferenceOperation l:
+                return SubjectOfLocal(l.Local);
+            case IParameterReferenceOperation parameter:
+                return ValueKey.Member(parameter.Parameter.Name);
+            case IFieldReferenceOperation or IPropertyReferenceOperation:
+                return PathOf(op) is { } path ? ValueKey.Member(path) : null;
+            case IFlowCaptureReferenceOperation cr when CaptureLocals.TryGetValue(cr.Id, out var local):
+                return SubjectOfLocal(local);
+            case IFlowCaptureReferenceOperation cr when CapturePaths.TryGetValue(cr.Id, out var capturedPath):
+                return ValueKey.Member(capturedPath);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The subject a local stands for: the path it aliases, or the local itself.</summary>
+    public ValueKey SubjectOfLocal(ILocalSymbol local) => Keys.AliasOf(local) is { } alias ? ValueKey.Member(alias) : ValueKey.Local(local);
+
+    /// <summary>The subjects a condition tests (both sides of a comparison, the operand of a null test or a pattern).</summary>
+    public void CollectTested(IOperation condition, List<ValueKey> into)
+    {
+        switch (condition)
+        {
+            case IConversionOperation c:
+                CollectTested(c.Operand, into);
+                return;
+            case IParenthesizedOperation p:
+                CollectTested(p.Operand, into);
+                return;
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                CollectTested(not.Operand, into);
+                return;
+            case IIsNullOperation isNull:
+                AddSubject(isNull.Operand, into);
+                return;
+            case IIsPatternOperation pattern:
+                AddSubject(pattern.Value, into);
+                return;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.And or BinaryOperatorKind.Or } logical:
+                CollectTested(logical.LeftOperand, into);
+                CollectTested(logical.RightOperand, into);
+                return;
+            case IBinaryOperation binary:
+                AddSubject(binary.LeftOperand, into);
+                AddSubject(binary.RightOperand, into);
+                return;
+            default:
+                if (condition.Type?.SpecialType == SpecialType.System_Boolean)
+                {
+                    AddSubject(condition, into);
+                }
+
+                return;
+        }
+    }
+
+    private void AddSubject(IOperation op, List<ValueKey> into)
+    {
+        if (SubjectOf(op) is { } subject)
+        {
+            into.Add(subject);
+        }
+    }
+
+    private HashSet<ValueKey>?[] FindLiveSubjects()
+    {
+        var blocks = Cfg.Blocks;
+        var testedIn = new List<ValueKey>[blocks.Length];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            var list = new List<ValueKey>();
+            var block = blocks[i];
+            if (block.BranchValue is { } value)
+            {
+                CollectTested(value, list);
+                AddSubject(value, list);
+            }
+
+            foreach (var op in block.Operations)
+            {
+                foreach (var nested in ResourceKeys.Walk(op))
+                {
+                    if (nested is IVariableDeclaratorOperation { Initializer: { } init })
+                    {
+                        CollectTested(init.Value, list);
+                    }
+                    else if (nested is ISimpleAssignmentOperation assignment)
+                    {
+                        CollectTested(assignment.Value, list);
+                    }
+                }
+            }
+
+            list.RemoveAll(k => !TrackedSubjects.Contains(k));
+            if (InFinally(block))
+            {
+                // The end of a finally continues wherever the branch through it was going: keep everything live.
+                list.AddRange(TrackedSubjects);
+            }
+
+            testedIn[i] = list;
+        }
+
+        var live = new HashSet<ValueKey>?[blocks.Length];
+        var changed = true;
+        for (var pass = 0; changed && pass < 50; pass++)
+        {
+            changed = false;
+            for (var i = blocks.Length - 1; i >= 0; i--)
+            {
+                var set = live[i] ??= new HashSet<ValueKey>();
+                var before = set.Count;
+                set.UnionWith(testedIn[i]);
+                foreach (var successor in Successors(blocks[i]))
+                {
+                    if (live[successor] is { } after)
+                    {
+                        set.UnionWith(after);
+                    }
+                }
+
+                changed |= set.Count != before;
+            }
+        }
+
+        return live;
+    }
+
+    private static bool InFinally(BasicBlock block)
+    {
+        for (var r = block.EnclosingRegion; r is not null; r = r.EnclosingRegion)
+        {
+            if (r.Kind == ControlFlowRegionKind.Finally)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Where control can go from a block: its branches, the finally regions they pass through, and the handlers of an
+    // enclosing try (an exception can leave from anywhere in it).
+    private static IEnumerable<int> Successors(BasicBlock block)
+    {
+        if (block.FallThroughSuccessor?.Destination is { } fall)
+        {
+            yield return fall.Ordinal;
+        }
+
+        if (block.ConditionalSuccessor?.Destination is { } conditional)
+        {
+            yield return conditional.Ordinal;
+        }
+
+        foreach (var branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
+        {
+            if (branch is null)
+            {
+                continue;
+            }
+
+            foreach (var region in branch.FinallyRegions)
+            {
+                yield return region.FirstBlockOrdinal;
+            }
+        }
+
+        for (var r = block.EnclosingRegion; r is not null; r = r.EnclosingRegion)
+        {
+            if (r.Kind == ControlFlowRegionKind.Try && r.EnclosingRegion is { } tryRegion)
+            {
+                foreach (var handler in tryRegion.NestedRegions)
+                {
+                    if (handler.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler or ControlFlowRegionKind.Finally)
+                    {
+                        yield return handler.FirstBlockOrdinal;
+                    }
+                }
+            }
+        }
+    }
+
+    private HashSet<ValueKey> FindTrackedSubjects()
+    {
+        var counts = new Dictionary<ValueKey, int>();
+        var tested = new List<ValueKey>();
+        foreach (var block in Cfg.Blocks)
+        {
+            if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } condition)
+            {
+                CollectTested(condition, tested);
+            }
+            else if (block.BranchValue is { } returned && Self.AcquiresPmOnSuccess && block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return)
+            {
+                AddSubject(returned, tested);
+            }
+
+            foreach (var op in block.Operations)
+            {
+                foreach (var nested in ResourceKeys.Walk(op))
+                {
+                    // A bool copied from a condition ("bool take = !flag;") is a test of what the condition reads, and
+                    // the copy is a subject of its own.
+                    var (target, value) = nested switch
+                    {
+                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation t } a => (t.Local, a.Value),
+                        IVariableDeclaratorOperation { Initializer: { } init } d => (d.Symbol, init.Value),
+                        _ => (null, null),
+                    };
+                    if (target is { Type.SpecialType: SpecialType.System_Boolean } && value is not null && value.ConstantValue is not { HasValue: true })
+                    {
+                        var before = tested.Count;
+                        CollectTested(value, tested);
+                        if (tested.Count > before)
+                        {
+                            tested.Add(SubjectOfLocal(target));
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var subject in tested)
+        {
+            counts[subject] = counts.TryGetValue(subject, out var n) ? n + 1 : 1;
+        }
+
+        var tracked = new HashSet<ValueKey>();
+        foreach (var kv in counts)
+        {
+            if (kv.Value >= 2)
+            {
+                tracked.Add(kv.Key);
+            }
+        }
+
+        return tracked;
     }
 
     public ControlFlowGraph Cfg { get; }

@@ -16,12 +16,14 @@ internal sealed class OperationVisitor
 {
     private readonly FlowBody _body;
     private readonly ContractEffects _effects;
+    private readonly ConditionRefiner _refiner;
     private readonly Action<IOperation, IReadOnlyCollection<PathState>>? _observer;
 
-    public OperationVisitor(FlowBody body, ContractEffects effects, Action<IOperation, IReadOnlyCollection<PathState>>? observer)
+    public OperationVisitor(FlowBody body, ContractEffects effects, ConditionRefiner refiner, Action<IOperation, IReadOnlyCollection<PathState>>? observer)
     {
         _body = body;
         _effects = effects;
+        _refiner = refiner;
         _observer = observer;
     }
 
@@ -55,18 +57,76 @@ internal sealed class OperationVisitor
             case IFlowCaptureOperation capture:
                 return Map(states, s => s.WithValue(ValueKey.Capture(capture.Id), ValueSubjects.ValueOf(capture.Value, s)));
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
-                return Map(states, s => ForgetNullness(s, local.Local).WithValue(ValueKey.Local(local.Local), ValueSubjects.ValueOf(assignment.Value, s)));
+                return AssignLocal(local.Local, assignment.Value, states);
             case IVariableDeclaratorOperation { Initializer: { } init } declarator:
-                return Map(states, s => ForgetNullness(s, declarator.Symbol).WithValue(ValueKey.Local(declarator.Symbol), ValueSubjects.ValueOf(init.Value, s)));
+                return AssignLocal(declarator.Symbol, init.Value, states);
+            case ISimpleAssignmentOperation simple:
+                return Written(simple.Target, states);
+            case ICompoundAssignmentOperation compound:
+                return Written(compound.Target, states);
+            case IIncrementOrDecrementOperation increment:
+                return Written(increment.Target, states);
+            case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byRef:
+                return Written(byRef.Value, states);
             default:
                 return states;
         }
     }
 
-    private static PathState ForgetNullness(PathState state, ILocalSymbol local)
+    // "local = value": the local now holds what value is — a tracked call result, a constant, or (for a bool copied
+    // from a condition) whatever the condition says on each path, which splits the path by it.
+    private IReadOnlyCollection<PathState> AssignLocal(ILocalSymbol local, IOperation value, IReadOnlyCollection<PathState> states)
     {
         var key = ValueKey.Local(local);
-        return state.Facts.ContainsKey(key) && !state.Values.ContainsKey(key) ? state.WithoutFact(key) : state;
+        var subject = _body.SubjectOfLocal(local);
+        var tracked = subject.Kind == ValueKeyKind.Local && _body.TrackedSubjects.Contains(subject);
+        var constant = tracked ? ResultValues.ConstantOf(value) : null;
+        var copiesCondition = tracked && constant is null && local.Type.SpecialType == SpecialType.System_Boolean;
+        if (!copiesCondition)
+        {
+            return Map(states, s =>
+            {
+                var next = s.WithoutFact(key).WithValue(key, ValueSubjects.ValueOf(value, s));
+                return constant is { } c && !next.Values.ContainsKey(key) ? next.WithFact(key, ValueSet.Single(c)) : next;
+            });
+        }
+
+        var result = new HashSet<PathState>();
+        foreach (var s in states)
+        {
+            var cleared = s.WithoutFact(key).WithValue(key, null);
+            var (whenTrue, whenFalse) = _refiner.Refine(cleared, value);
+            if (whenTrue is not null)
+            {
+                result.Add(whenTrue.WithFact(key, ValueSet.One));
+            }
+
+            if (whenFalse is not null)
+            {
+                result.Add(whenFalse.WithFact(key, ValueSet.Zero));
+            }
+        }
+
+        return result;
+    }
+
+    // A write to a local, parameter or member path (assignment, compound assignment, ++/--, ref/out argument): what
+    // was known about it, and about every path under it, no longer holds.
+    private IReadOnlyCollection<PathState> Written(IOperation target, IReadOnlyCollection<PathState> states)
+    {
+        if (target is ILocalReferenceOperation local)
+        {
+            var key = ValueKey.Local(local.Local);
+            return Map(states, s => s.WithoutFact(key).WithValue(key, null));
+        }
+
+        if (_body.SubjectOf(target) is { Kind: ValueKeyKind.Member } member)
+        {
+            var path = (string)member.Identity;
+            return Map(states, s => s.WithoutMemberFacts(path));
+        }
+
+        return states;
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -32,9 +33,9 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
     {
         _body = body;
         var subjects = new ValueSubjects(body);
-        _visitor = new OperationVisitor(body, new ContractEffects(body, sink), observer);
         _refiner = new ConditionRefiner(subjects);
-        _exits = new ExitChecker(body, sink);
+        _visitor = new OperationVisitor(body, new ContractEffects(body, sink), _refiner, observer);
+        _exits = new ExitChecker(body, sink, subjects);
     }
 
     /// <summary>
@@ -98,7 +99,15 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
     }
 
     /// <inheritdoc/>
-    public bool Merge(HashSet<PathState>?[] inStates, int ordinal, IEnumerable<PathState> arriving) => PathSetDomain.Merge(inStates, ordinal, arriving);
+    public bool Merge(HashSet<PathState>?[] inStates, int ordinal, IEnumerable<PathState> arriving)
+    {
+        if (_body.LiveSubjects is { } live && live[ordinal] is { } liveHere)
+        {
+            arriving = arriving.Select(s => s.WithoutDeadFacts(_body.TrackedSubjects, liveHere));
+        }
+
+        return PathSetDomain.Merge(inStates, ordinal, arriving);
+    }
 
     /// <inheritdoc/>
     public void OnExit(IReadOnlyCollection<PathState> states, BasicBlock source, ControlFlowBranch branch, IOperation? returned) =>

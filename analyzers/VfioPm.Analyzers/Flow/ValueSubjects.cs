@@ -4,14 +4,14 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace VfioPm.Analyzers.Flow;
 
-/// <summary>Which <see cref="ValueKey"/> an expression reads, for the visitor, the refinement and the exit checks.</summary>
+/// <summary>Which <see cref="ValueKey"/> an expression reads on a path, and what is known about it there.</summary>
 internal sealed class ValueSubjects
 {
     private readonly FlowBody _body;
 
     public ValueSubjects(FlowBody body) => _body = body;
 
-    /// <summary>The tracked result (or scope) an expression stands for on this path, if any.</summary>
+    /// <summary>The tracked call result (or scope) an expression stands for on this path, if any.</summary>
     public static ValueKey? ValueOf(IOperation op, PathState state)
     {
         switch (op)
@@ -35,46 +35,45 @@ internal sealed class ValueSubjects
         }
     }
 
-    /// <summary>The signs a returned expression can have on this path: a constant's, or a tracked result's.</summary>
-    public static Signs? SignsOf(IOperation op, PathState state)
-    {
-        if (SignLogic.ConstantOf(op) is { } constant)
-        {
-            return constant < 0 ? Signs.Negative : constant == 0 ? Signs.Zero : Signs.Positive;
-        }
-
-        return ValueOf(op, state) is { } value && state.Facts.TryGetValue(value, out var signs) ? signs : null;
-    }
-
-    /// <summary>The local an expression reads (directly or through a flow capture), for null-ness facts.</summary>
-    public ILocalSymbol? LocalOf(IOperation op) => op switch
-    {
-        IConversionOperation c => LocalOf(c.Operand),
-        ILocalReferenceOperation l => l.Local,
-        IFlowCaptureReferenceOperation cr when _body.CaptureLocals.TryGetValue(cr.Id, out var local) => local,
-        _ => null,
-    };
-
     /// <summary>
-    /// A condition whose value is the same each time it is read in this method: an unassigned-since bool local, a
-    /// readonly field, or a get-only property of the receiver (latched configuration such as DisableIdleD3).
+    /// The subject an expression reads on this path and what is known about it: a tracked call result first, else a
+    /// local, parameter or member path that is tracked in this body (or already has a fact). Null: nothing to refine.
     /// </summary>
-    public ValueKey? StableKeyOf(IOperation op)
+    public (ValueKey Key, ValueSet Known)? Subject(IOperation op, PathState state)
     {
-        switch (op)
+        if (ValueOf(op, state) is { } value)
         {
-            case IConversionOperation c:
-                return StableKeyOf(c.Operand);
-            case ILocalReferenceOperation l:
-                return ValueKey.Local(l.Local);
-            case IFlowCaptureReferenceOperation cr when _body.CaptureLocals.TryGetValue(cr.Id, out var local):
-                return ValueKey.Local(local);
-            case IFieldReferenceOperation { Field.IsReadOnly: true } f:
-                return _body.PathOf(f) is { } fieldPath ? ValueKey.Member(fieldPath) : null;
-            case IPropertyReferenceOperation { Property: { SetMethod: null, IsIndexer: false } } p:
-                return _body.PathOf(p) is { } propertyPath ? ValueKey.Member(propertyPath) : null;
-            default:
-                return null;
+            return state.Facts.TryGetValue(value, out var facts) ? (value, facts) : null;
         }
+
+        if (Unwrap(op) is IInvocationOperation || _body.SubjectOf(op) is not { } subject || state.Values.ContainsKey(subject))
+        {
+            return null;
+        }
+
+        if (state.Facts.TryGetValue(subject, out var known))
+        {
+            return (subject, known);
+        }
+
+        return _body.TrackedSubjects.Contains(subject) ? (subject, ValueSet.All) : null;
     }
+
+    /// <summary>What a returned expression can be on this path: a constant, or what is known about its subject.</summary>
+    public ValueSet? ValuesOf(IOperation op, PathState state)
+    {
+        if (ResultValues.ConstantOf(op) is { } constant)
+        {
+            return ValueSet.Single(constant);
+        }
+
+        return Subject(op, state)?.Known;
+    }
+
+    private static IOperation Unwrap(IOperation op) => op switch
+    {
+        IConversionOperation c => Unwrap(c.Operand),
+        IParenthesizedOperation p => Unwrap(p.Operand),
+        _ => op,
+    };
 }

@@ -50,7 +50,7 @@ public sealed record CorpusCase(
     string? Fix,
     ImmutableArray<ExpectedDiagnostic> Expected)
 {
-    private static readonly Regex Header = new(@"^//\s*(?<key>kind|needs|ports|fix|why):\s*(?<value>.+?)\s*$", RegexOptions.CultureInvariant);
+    private static readonly Regex Header = new(@"^// ?(?<key>kind|needs|ports|fix|why):\s*(?<value>.+?)\s*$", RegexOptions.CultureInvariant);
     private static readonly Regex Marker = new(@"// <-- (?<ids>VPM\d{4}(?:[ ,]+VPM\d{4})*)\s*$", RegexOptions.CultureInvariant);
     private static readonly Regex IdPattern = new(@"VPM\d{4}", RegexOptions.CultureInvariant);
 

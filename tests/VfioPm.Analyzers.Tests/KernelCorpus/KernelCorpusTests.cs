@@ -2,7 +2,6 @@ using System;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
-using System.Threading;
 using System.Threading.Tasks;
 using Xunit.Abstractions;
 
@@ -46,21 +45,7 @@ public sealed class KernelCorpusTests(ITestOutputHelper output)
     [Fact]
     public async Task CorpusMatchesKnownFailures()
     {
-        var cases = CorpusFiles.Cases;
-        var runs = new CaseRun[cases.Length];
-        using var gate = new SemaphoreSlim(Math.Max(1, Environment.ProcessorCount));
-        await Task.WhenAll(cases.Select(async (c, i) =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                runs[i] = await Task.Run(() => CorpusCompiler.RunAsync(c));
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
+        var runs = await CorpusCompiler.RunAsync(CorpusFiles.Cases);
 
         var problems = runs.SelectMany(r => r.Problems.Select(p => r.Case.Id + ": " + p)).ToList();
         Assert.True(problems.Count == 0, "the corpus must compile and the analyzers must not fail:\n" + string.Join("\n", problems));

@@ -29,7 +29,7 @@ internal sealed class PathState
     public static readonly PathState Empty = new(
         ImmutableDictionary<ResourceKey, int>.Empty,
         ImmutableDictionary<ResourceKey, LockMode>.Empty,
-        ImmutableDictionary<ValueKey, Signs>.Empty,
+        ImmutableDictionary<ValueKey, ValueSet>.Empty,
         ImmutableDictionary<ValueKey, ValueKey>.Empty,
         ImmutableDictionary<ResourceKey, Origin>.Empty,
         ImmutableDictionary<ValueKey, ScopeBinding>.Empty);
@@ -39,7 +39,7 @@ internal sealed class PathState
     public PathState(
         ImmutableDictionary<ResourceKey, int> pm,
         ImmutableDictionary<ResourceKey, LockMode> locks,
-        ImmutableDictionary<ValueKey, Signs> facts,
+        ImmutableDictionary<ValueKey, ValueSet> facts,
         ImmutableDictionary<ValueKey, ValueKey> values,
         ImmutableDictionary<ResourceKey, Origin> origins,
         ImmutableDictionary<ValueKey, ScopeBinding> scopes)
@@ -58,8 +58,8 @@ internal sealed class PathState
     /// <summary>memory_lock mode held per lock expression (absent = not held).</summary>
     public ImmutableDictionary<ResourceKey, LockMode> Locks { get; }
 
-    /// <summary>Known signs of tracked results, keyed by the producing operation.</summary>
-    public ImmutableDictionary<ValueKey, Signs> Facts { get; }
+    /// <summary>What is known about values: acquire results, tested locals, parameters and member paths (absent = anything).</summary>
+    public ImmutableDictionary<ValueKey, ValueSet> Facts { get; }
 
     /// <summary>Which tracked result a local (ILocalSymbol) or flow capture (CaptureId) currently holds.</summary>
     public ImmutableDictionary<ValueKey, ValueKey> Values { get; }
@@ -87,7 +87,7 @@ internal sealed class PathState
     public PathState WithLock(ResourceKey key, LockMode mode) =>
         With(Pm, mode == LockMode.None ? Locks.Remove(key) : Locks.SetItem(key, mode), Facts, Values, Origins, Scopes);
 
-    public PathState WithFact(ValueKey value, Signs signs) => With(Pm, Locks, Facts.SetItem(value, signs), Values, Origins, Scopes);
+    public PathState WithFact(ValueKey value, ValueSet values) => With(Pm, Locks, Facts.SetItem(value, values), Values, Origins, Scopes);
 
     public PathState WithValue(ValueKey holder, ValueKey? value) =>
         With(Pm, Locks, Facts, value is not { } v ? Values.Remove(holder) : Values.SetItem(holder, v), Origins, Scopes);
@@ -96,14 +96,87 @@ internal sealed class PathState
 
     public PathState WithoutFact(ValueKey value) => With(Pm, Locks, Facts.Remove(value), Values, Origins, Scopes);
 
+    /// <summary>Forgets what is known about a member path and every path under it (it was assigned).</summary>
+    public PathState WithoutMemberFacts(string path)
+    {
+        if (Facts.IsEmpty)
+        {
+            return this;
+        }
+
+        var facts = Facts;
+        foreach (var key in Facts.Keys)
+        {
+            if (key.Kind == ValueKeyKind.Member && new ResourceKey((string)key.Identity).StartsWith(path))
+            {
+                facts = facts.Remove(key);
+            }
+        }
+
+        return With(Pm, Locks, facts, Values, Origins, Scopes);
+    }
+
+    /// <summary>Forgets the facts about <paramref name="tracked"/> subjects that are not <paramref name="live"/>.</summary>
+    public PathState WithoutDeadFacts(HashSet<ValueKey> tracked, HashSet<ValueKey> live)
+    {
+        if (Facts.IsEmpty)
+        {
+            return this;
+        }
+
+        var facts = Facts;
+        foreach (var key in Facts.Keys)
+        {
+            if (key.Kind != ValueKeyKind.Result && tracked.Contains(key) && !live.Contains(key))
+            {
+                facts = facts.Remove(key);
+            }
+        }
+
+        return With(Pm, Locks, facts, Values, Origins, Scopes);
+    }
+
+    /// <summary>
+    /// The join of two states that differ only in value facts (<see cref="WithoutFacts"/> equal): per subject known in
+    /// both, the union of what each knew; a subject known in one only is not known.
+    /// </summary>
+    public PathState JoinFacts(PathState other)
+    {
+        var facts = ImmutableDictionary<ValueKey, ValueSet>.Empty;
+        foreach (var kv in Facts)
+        {
+            if (other.Facts.TryGetValue(kv.Key, out var theirs))
+            {
+                facts = facts.SetItem(kv.Key, kv.Value.Union(theirs));
+            }
+        }
+
+        return With(Pm, Locks, facts, Values, Origins, Scopes);
+    }
+
+    /// <summary>Forgets the facts about locals, parameters and members, keeping those about call results.</summary>
+    public PathState WithoutSubjectFacts()
+    {
+        var facts = Facts;
+        foreach (var key in Facts.Keys)
+        {
+            if (key.Kind != ValueKeyKind.Result)
+            {
+                facts = facts.Remove(key);
+            }
+        }
+
+        return With(Pm, Locks, facts, Values, Origins, Scopes);
+    }
+
     /// <summary>Forgets value facts (used when too many paths must be merged).</summary>
     public PathState WithoutFacts() =>
-        With(Pm, Locks, ImmutableDictionary<ValueKey, Signs>.Empty, Values, Origins, Scopes);
+        With(Pm, Locks, ImmutableDictionary<ValueKey, ValueSet>.Empty, Values, Origins, Scopes);
 
     private PathState With(
         ImmutableDictionary<ResourceKey, int> pm,
         ImmutableDictionary<ResourceKey, LockMode> locks,
-        ImmutableDictionary<ValueKey, Signs> facts,
+        ImmutableDictionary<ValueKey, ValueSet> facts,
         ImmutableDictionary<ValueKey, ValueKey> values,
         ImmutableDictionary<ResourceKey, Origin> origins,
         ImmutableDictionary<ValueKey, ScopeBinding> scopes) =>
@@ -154,7 +227,7 @@ internal sealed class PathState
 
         foreach (var kv in Facts)
         {
-            hash ^= (kv.Key.GetHashCode() * 41) + (int)kv.Value;
+            hash ^= (kv.Key.GetHashCode() * 41) + kv.Value.GetHashCode();
         }
 
         hash ^= Values.Count * 43 + Scopes.Count * 47;
