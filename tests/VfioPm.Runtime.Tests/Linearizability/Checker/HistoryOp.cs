@@ -31,6 +31,28 @@ internal sealed class HistoryOp<TKind>
     public override string ToString() => $"{Kind}={Result} (thread {ThreadId}, [{Start},{End}])";
 }
 
+/// <summary>Real-time facts about a recorded history.</summary>
+internal static class History
+{
+    /// <summary>True if two calls made on different threads were in flight at the same time.</summary>
+    public static bool Overlaps<TKind>(System.Collections.Generic.IReadOnlyCollection<HistoryOp<TKind>> ops)
+        where TKind : struct
+    {
+        foreach (var a in ops)
+        {
+            foreach (var b in ops)
+            {
+                if (a.ThreadId != b.ThreadId && a.Start < b.End && b.Start < a.End)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}
+
 /// <summary>The shared clock of one run: every start and end stamp is a distinct tick, ordered by a full fence.</summary>
 internal sealed class HistoryClock
 {

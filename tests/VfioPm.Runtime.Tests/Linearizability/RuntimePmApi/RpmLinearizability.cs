@@ -72,6 +72,11 @@ internal static class RpmLinearizability
 
     private static bool Explains(RpmSubject subject, RpmHistory model, RunFigures figures)
     {
+        if (subject.CountOnce() && History.Overlaps(subject.Executed))
+        {
+            figures.Overlapped();
+        }
+
         var explorer = new SegmentExplorer<RpmModel, RpmOpKind, RpmObservation>(
             () => RpmSubject.InitialModel(model.Suspended),
             m => m.Copy(),

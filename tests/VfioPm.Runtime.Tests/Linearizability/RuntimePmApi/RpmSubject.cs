@@ -86,6 +86,14 @@ internal class RpmSubject
         return first;
     }
 
+    private int _counted;
+
+    /// <summary>True the first time it is called for this subject (CsCheck compares one run with many orders).</summary>
+    public bool CountOnce() => Interlocked.Exchange(ref _counted, 1) == 0;
+
+    /// <summary>The calls made, in no particular order.</summary>
+    public System.Collections.Generic.IReadOnlyCollection<HistoryOp<RpmOpKind>> Executed => _executed.ToArray();
+
     /// <summary>What a caller can observe now (call it once every thread has joined).</summary>
     public RpmObservation Observe() => new(
         Pm.Status, Pm.UsageCount, Pm.DisableDepth, Pm.RuntimeError, Pm.IsAllowed, Pm.LastStatus, Pm.RequestPending,
