@@ -154,7 +154,7 @@ public sealed partial class VfioPciCoreDevice
         try
         {
             _virtCommand = value;
-            VirqDisabled = (value & PciRegs.CommandIntxDisable) != 0;
+            _intx.VirqDisabled = (value & PciRegs.CommandIntxDisable) != 0;
             var physical = Pdev.ReadConfig16(PciRegs.Command);
             const ushort passThrough = PciRegs.CommandMemory | PciRegs.CommandIo | PciRegs.CommandMaster;
             Pdev.WriteConfig16(PciRegs.Command, (ushort)((physical & ~passThrough) | (value & passThrough)));
