@@ -77,6 +77,9 @@ internal sealed partial class RpmModel
     /// <summary>Whether the device has runtime suspend/resume callbacks (counted, returning the configured results).</summary>
     public bool HasCallbacks { get; set; }
 
+    /// <summary>A copy of this state (every field is a value).</summary>
+    public RpmModel Copy() => (RpmModel)MemberwiseClone();
+
     /// <summary>The state a caller can observe, for comparison with the runtime.</summary>
     public RpmObservation Observe() => new(Status, Usage, Depth, Error, Auto, LastStatus,
         RequestPending && Pending != Request.None, ParentChildCount, Suspends, Resumes, Underflows, UnbalancedEnables);
