@@ -36,6 +36,16 @@ internal sealed class FlowBody
         {
             foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
             {
+                if (op is IFlowCaptureOperation captured)
+                {
+                    if (!CaptureDefinitions.TryGetValue(captured.Id, out var definitions))
+                    {
+                        CaptureDefinitions[captured.Id] = definitions = new List<IFlowCaptureOperation>(2);
+                    }
+
+                    definitions.Add(captured);
+                }
+
                 if (op is IFlowCaptureOperation capture && Keys.PathOf(capture.Value, CapturePaths) is { } path)
                 {
                     CapturePaths[capture.Id] = path;
@@ -353,6 +363,9 @@ internal sealed class FlowBody
 
     /// <summary>The path each flow capture of a plain access path stands for.</summary>
     public Dictionary<CaptureId, string> CapturePaths { get; } = new();
+
+    /// <summary>Every assignment of each flow capture (a ternary's or a coalesce's arms).</summary>
+    public Dictionary<CaptureId, List<IFlowCaptureOperation>> CaptureDefinitions { get; } = new();
 
     /// <summary>The local each flow capture of a local reads.</summary>
     public Dictionary<CaptureId, ILocalSymbol> CaptureLocals { get; } = new();
