@@ -73,6 +73,16 @@ internal sealed class ConsumerProject
         return new BuildResult(result, BuildDiagnostic.Parse(result.Output));
     }
 
+    /// <summary>
+    /// An incremental build, as a user's second <c>dotnet build</c> is: the compiler runs (and prints diagnostics) only
+    /// when MSBuild finds an input changed.
+    /// </summary>
+    public BuildResult BuildIncremental(params string[] arguments)
+    {
+        var result = DotnetCli.Run(Directory, ["build", "--no-restore", "-nodeReuse:false", "-p:UseSharedCompilation=false", .. arguments]);
+        return new BuildResult(result, BuildDiagnostic.Parse(result.Output));
+    }
+
     /// <summary>Runs the built program (Debug) and returns what it printed.</summary>
     public CommandResult Run()
     {
