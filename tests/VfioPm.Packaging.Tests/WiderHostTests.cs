@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using VfioPm.Packaging.Tests.TestKit;
 
 namespace VfioPm.Packaging.Tests;
@@ -20,13 +21,19 @@ public sealed class WiderHostTests(PackageFeed feed)
     {
         // RoslynCompilerType=Custom: without it this SDK keeps its own compiler and the package only supplies tasks.
         var consumer = Example("Roslyn414", "net10.0", new Dictionary<string, string> { ["RoslynCompilerType"] = "Custom" }, new Dictionary<string, string> { ["Microsoft.Net.Compilers.Toolset"] = "4.14.0" });
-        var build = consumer.Build("-v:n");
+        var build = consumer.Build("-v:n", "-p:ErrorLog=compiler.sarif%2Cversion=2.1");
 
         Assert.True(build.Succeeded, build.ToString());
-        // The compiler that ran is the package's.
+        // The compiler that ran is the package's: its command line, and the version it writes into its own log.
         Assert.Contains(
             build.Command.Output.Split('\n'),
             l => l.Contains("microsoft.net.compilers.toolset/4.14.0/", System.StringComparison.OrdinalIgnoreCase) && l.Contains("csc", System.StringComparison.Ordinal));
+        using (var log = JsonDocument.Parse(File.ReadAllText(Path.Combine(consumer.Directory, "compiler.sarif"))))
+        {
+            var compiler = log.RootElement.GetProperty("runs")[0].GetProperty("tool").GetProperty("driver");
+            Assert.StartsWith("4.14.", compiler.GetProperty("semanticVersion").GetString(), System.StringComparison.Ordinal);
+        }
+
         Assert.DoesNotContain("CS9057", build.Command.Output, System.StringComparison.Ordinal);
         AssertExample(consumer, build, "net10.0");
     }
