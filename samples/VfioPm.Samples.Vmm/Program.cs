@@ -22,7 +22,10 @@ var root = new RootCommand("VfioPm VMM: a guest powers its passthrough GPU off a
     disableIdleD3,
     quiet,
 };
-root.SetAction(parse => new HypervisorScenario(parse.GetValue(d3cold), parse.GetValue(disableIdleD3), parse.GetValue(quiet), Console.Out).Run());
+var traceOptions = new TraceOptions();
+traceOptions.AddTo(root);
+root.SetAction(parse => traceOptions.Run(parse, outputs =>
+    new HypervisorScenario(parse.GetValue(d3cold), parse.GetValue(disableIdleD3), parse.GetValue(quiet), Console.Out) { Outputs = outputs }.Run()));
 
 var sysfs = new Option<string>("--sysfs")
 {

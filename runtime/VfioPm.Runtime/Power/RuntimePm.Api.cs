@@ -59,6 +59,12 @@ public sealed partial class RuntimePm
 
         var remaining = DropUsageCount();
         early = remaining < 0 ? remaining : 0;
+        if (remaining > 0)
+        {
+            // Still in use: the kernel's trace_rpm_usage(), outside the power lock.
+            TraceInternal(RpmTracepoint.Usage, flags, underLock: false);
+        }
+
         return remaining == 0;
     }
 
@@ -277,40 +283,48 @@ public sealed partial class RuntimePm
     [AcquiresPmReference(OnSuccess = true, SuccessWhen = PmReferenceSuccess.Positive)]
     public int GetIfInUse() => GetConditional(ignoreUsageCount: false);
 
-    // models pm_runtime_get_conditional(). Takes the power lock.
+    // models pm_runtime_get_conditional(): the answer, then trace_rpm_usage(dev, 0) whatever it was. Takes the power lock.
     private int GetConditional(bool ignoreUsageCount)
     {
         lock (_lock)
         {
-            if (_disableDepth > 0)
-            {
-                return -Errno.EINVAL;
-            }
+            var retval = GetConditionalLocked(ignoreUsageCount);
+            TraceInternal(RpmTracepoint.Usage, RpmFlags.None);
+            return retval;
+        }
+    }
 
-            if (_status != RpmStatus.Active)
+    // The if-chain of pm_runtime_get_conditional(). Caller holds the power lock.
+    private int GetConditionalLocked(bool ignoreUsageCount)
+    {
+        if (_disableDepth > 0)
+        {
+            return -Errno.EINVAL;
+        }
+
+        if (_status != RpmStatus.Active)
+        {
+            return 0;
+        }
+
+        if (ignoreUsageCount)
+        {
+            Interlocked.Increment(ref _usageCount);
+            return 1;
+        }
+
+        // atomic_inc_not_zero
+        while (true)
+        {
+            var current = Volatile.Read(ref _usageCount);
+            if (current == 0)
             {
                 return 0;
             }
 
-            if (ignoreUsageCount)
+            if (Interlocked.CompareExchange(ref _usageCount, current + 1, current) == current)
             {
-                Interlocked.Increment(ref _usageCount);
                 return 1;
-            }
-
-            // atomic_inc_not_zero
-            while (true)
-            {
-                var current = Volatile.Read(ref _usageCount);
-                if (current == 0)
-                {
-                    return 0;
-                }
-
-                if (Interlocked.CompareExchange(ref _usageCount, current + 1, current) == current)
-                {
-                    return 1;
-                }
             }
         }
     }

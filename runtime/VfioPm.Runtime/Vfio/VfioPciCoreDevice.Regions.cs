@@ -154,7 +154,6 @@ public sealed partial class VfioPciCoreDevice
         try
         {
             _virtCommand = value;
-            VirqDisabled = (value & PciRegs.CommandIntxDisable) != 0;
             var physical = Pdev.ReadConfig16(PciRegs.Command);
             const ushort passThrough = PciRegs.CommandMemory | PciRegs.CommandIo | PciRegs.CommandMaster;
             Pdev.WriteConfig16(PciRegs.Command, (ushort)((physical & ~passThrough) | (value & passThrough)));
@@ -165,6 +164,26 @@ public sealed partial class VfioPciCoreDevice
             {
                 MemoryLock.UpWrite();
             }
+        }
+
+        EmulateIntxDisable();
+    }
+
+    // models the "Emulate INTx disable" tail of vfio_basic_config_write(): the guest's INTx-disable bit masks the INTx
+    // context (vfio_pci_intx_mask) when it is set and unmasks it (vfio_pci_intx_unmask) when it is cleared, so an
+    // interrupt the device raised meanwhile is re-delivered. Takes igate → irqlock; no memory_lock held.
+    private void EmulateIntxDisable()
+    {
+        var virtIntxDisable = (_virtCommand & PciRegs.CommandIntxDisable) != 0;
+        if (virtIntxDisable && !_intx.VirqDisabled)
+        {
+            _intx.VirqDisabled = true;
+            _intx.Mask();
+        }
+        else if (!virtIntxDisable && _intx.VirqDisabled)
+        {
+            _intx.VirqDisabled = false;
+            _intx.Unmask();
         }
     }
 }
