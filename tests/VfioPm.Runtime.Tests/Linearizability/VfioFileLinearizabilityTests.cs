@@ -63,6 +63,51 @@ public sealed class VfioFileLinearizabilityTests
         Assert.Equal(-Errno.EBADF, Run(m, r => m.GetInfoSteps(fileB: true, r)));
     }
 
+    [Fact]
+    public void AnIoctlDuringTheBusIdleCallbackKeepsTheFunctionUp()
+    {
+        // Found by the long run (seed e20hX8ffH_M1) when the model still ran the worker's idle as one segment: the
+        // worker takes the idle request, the PCI bus idle callback runs with the lock dropped, an ioctl raises the
+        // count meanwhile, and rpm_suspend's second check refuses. A put during the callback queues nothing
+        // (-EINPROGRESS), so the device stays up until the next put.
+        var m = new VfioFileModel();
+        Assert.Equal(0, Run(m, r => m.EntrySteps(withWakeup: true, r)));
+        Assert.True(m.WorkQueued);
+
+        using var worker = m.RunWorkSteps(new ResultCell()).GetEnumerator();
+        Assert.True(worker.MoveNext()); // request taken; idle callback running
+        Assert.True(m.IdleNotification);
+
+        var entry = new ResultCell();
+        using var ioctl = m.EntrySteps(withWakeup: false, entry).GetEnumerator();
+        Assert.True(ioctl.MoveNext()); // the wrapper's get: uc 0 -> 1
+        while (worker.MoveNext())
+        {
+        }
+
+        Assert.Equal(RpmStatus.Active, m.Status); // rpm_suspend saw the reference
+        while (ioctl.MoveNext())
+        {
+        }
+
+        Assert.Equal(-Errno.EINVAL, entry.Value);
+        Assert.Equal((RpmStatus.Active, 0, true, 0), (m.Status, m.Usage, m.Engaged, m.WakeSignals));
+        Assert.True(m.WorkQueued); // the ioctl's put asked for the next idle
+
+        // A put that lands inside the callback instead queues nothing (-EINPROGRESS): the worker's own check decides.
+        var n = new VfioFileModel();
+        Run(n, r => n.EntrySteps(withWakeup: false, r));
+        using var worker2 = n.RunWorkSteps(new ResultCell()).GetEnumerator();
+        Assert.True(worker2.MoveNext());
+        Assert.Equal(4, Run(n, n.ConfigReadSteps));
+        Assert.False(n.WorkQueued);
+        while (worker2.MoveNext())
+        {
+        }
+
+        Assert.Equal(RpmStatus.Suspended, n.Status);
+    }
+
     private static int Run(VfioFileModel m, System.Func<ResultCell, System.Collections.Generic.IEnumerable<ModelStep>> op)
     {
         var result = new ResultCell();

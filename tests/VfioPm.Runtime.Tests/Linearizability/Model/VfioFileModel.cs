@@ -29,6 +29,7 @@ internal sealed class VfioFileModel
     public RpmStatus Status = RpmStatus.Active;
     public bool WorkQueued;
     public bool IdleRequested;
+    public bool IdleNotification; // the PCI bus idle callback is running (lock dropped)
     public bool Mapped = true; // the setup touched the mapping once
     public bool FileBOpen = true;
 
@@ -117,7 +118,11 @@ internal sealed class VfioFileModel
         }
     }
 
-    /// <summary>The PM workqueue's worker, pumped until idle: an idle request suspends the function if nothing holds it. Returns 0.</summary>
+    /// <summary>
+    /// The PM workqueue's worker, pumped until idle (returns 0). An idle request runs <c>rpm_idle</c>: the PCI bus idle
+    /// callback runs with the lock dropped (meanwhile another idle check answers -EINPROGRESS), then
+    /// <c>rpm_suspend</c> checks again and suspends the function if nothing holds it.
+    /// </summary>
     public IEnumerable<ModelStep> RunWorkSteps(ResultCell result)
     {
         while (WorkQueued)
@@ -125,9 +130,15 @@ internal sealed class VfioFileModel
             WorkQueued = false;
             var idle = IdleRequested;
             IdleRequested = false;
-            if (idle && Usage == 0 && Status == RpmStatus.Active)
+            if (idle && Usage == 0 && Status == RpmStatus.Active && !IdleNotification)
             {
-                Status = RpmStatus.Suspended; // the vfio suspend callback, then the PCI core's D3
+                IdleNotification = true;
+                yield return ModelStep.Boundary; // pci_pm_runtime_idle, lock dropped
+                IdleNotification = false;
+                if (Usage == 0 && Status == RpmStatus.Active)
+                {
+                    Status = RpmStatus.Suspended; // the vfio suspend callback, then the PCI core's D3
+                }
             }
 
             yield return ModelStep.Boundary;
@@ -177,7 +188,7 @@ internal sealed class VfioFileModel
         }
 
         yield return ModelStep.Boundary;
-        if (Usage == 0 && Status == RpmStatus.Active)
+        if (Usage == 0 && Status == RpmStatus.Active && !IdleNotification)
         {
             IdleRequested = true;
             WorkQueued = true;
