@@ -47,6 +47,11 @@ public static class UnusualInputCases
                 + "\n" + Ops("public partial class Derived : Base", "[PmDevice] public Device Other { get; } = new(\"o\");", "[VfioIoctl(2)] private int B(Span<byte> a) => 0;"),
             new[] { "VPM1011@Derived" }),
         Case(
+            "handlers in a class derived from [VfioDeviceOps] without the attribute",
+            Ops("public partial class Base", Pm, "[VfioIoctl(1)] private int A(Span<byte> a) => 0;")
+                + "\npublic class Derived : Base\n{\n    [VfioIoctl(2)] private int B(Span<byte> a) => 0;\n}",
+            new[] { "VPM1009@B" }),
+        Case(
             "plain base class with a Read the generated one would hide",
             "public class Plain\n{\n    public long Read(Span<byte> b, long o) => 0;\n}\n" + Ops("public partial class Driver : Plain", Pm),
             new[] { "VPM1010@Driver" },
