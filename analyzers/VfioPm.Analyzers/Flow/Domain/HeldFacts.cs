@@ -8,7 +8,7 @@ namespace VfioPm.Analyzers.Flow;
 internal static class HeldFacts
 {
     /// <summary>The weakest mode <paramref name="key"/> is held in across all paths (None if some path does not hold it).</summary>
-    public static LockMode MustMode(IReadOnlyCollection<PathState> states, string key)
+    public static LockMode MustMode(IReadOnlyCollection<PathState> states, ResourceKey key)
     {
         var mode = LockMode.Exclusive;
         foreach (var s in states)
@@ -24,7 +24,7 @@ internal static class HeldFacts
     }
 
     /// <summary>Locks held on every path (any key), with the weakest mode.</summary>
-    public static IEnumerable<KeyValuePair<string, LockMode>> MustLocks(IReadOnlyCollection<PathState> states)
+    public static IEnumerable<KeyValuePair<ResourceKey, LockMode>> MustLocks(IReadOnlyCollection<PathState> states)
     {
         if (states.Count == 0)
         {
@@ -36,14 +36,14 @@ internal static class HeldFacts
             var mode = MustMode(states, key);
             if (mode != LockMode.None)
             {
-                yield return new KeyValuePair<string, LockMode>(key, mode);
+                yield return new KeyValuePair<ResourceKey, LockMode>(key, mode);
             }
         }
     }
 
     /// <summary>True when some runtime-PM reference (or the caller's, for a [ReleasesPmReference] method) is held on every path.</summary>
-    public static bool MustHoldPm(IReadOnlyCollection<PathState> states, string? key) =>
-        states.Count > 0 && states.All(s => key is not null
-            ? s.CountOf(key) > 0 || s.CountOf(ResourceFlowAnalysis.ContractCredit) > 0
+    public static bool MustHoldPm(IReadOnlyCollection<PathState> states, ResourceKey? key) =>
+        states.Count > 0 && states.All(s => key is { } k
+            ? s.CountOf(k) > 0 || s.CountOf(ResourceKey.ContractCredit) > 0
             : s.Pm.Any(kv => kv.Value > 0));
 }
