@@ -33,8 +33,11 @@ internal static class VmmProgram
             disableIdleD3,
             quiet,
         };
+        var traceOptions = new TraceOptions();
+        traceOptions.AddTo(root);
         VmmCommandLine.AddSwitchCheck(root, d3cold, noD3cold);
-        root.SetAction(parse => new HypervisorScenario(VmmCommandLine.IsOn(parse, d3cold, noD3cold), parse.GetValue(disableIdleD3), parse.GetValue(quiet), parse.InvocationConfiguration.Output).Run());
+        root.SetAction(parse => traceOptions.Run(parse, outputs =>
+            new HypervisorScenario(VmmCommandLine.IsOn(parse, d3cold, noD3cold), parse.GetValue(disableIdleD3), parse.GetValue(quiet), parse.InvocationConfiguration.Output) { Outputs = outputs }.Run()));
 
         var sysfs = new Option<string>("--sysfs")
         {
