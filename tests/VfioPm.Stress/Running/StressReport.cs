@@ -56,7 +56,7 @@ public sealed record StressReport
         $"seed {Seed}, {Mode}: {Operations} operations in {Elapsed.TotalSeconds:0.0} s, {Suspends} suspends, {Resumes} resumes, violations {ViolationCount}, deadlocks {Deadlocks}";
 
     /// <summary>How often the paired workloads met what they pair (rebinds, resets during SR-IOV enable, disable_idle_d3).</summary>
-    public string? Paired { get; init; }
+    public PairedWorkloadCounts? Paired { get; init; }
 
     /// <summary>Everything: summary, violations, hang dump, shrinking result.</summary>
     public string Format()
@@ -65,7 +65,7 @@ public sealed record StressReport
         text.AppendLine(Summary);
         if (Paired is not null)
         {
-            text.Append("  paired workloads: ").AppendLine(Paired);
+            text.Append("  paired workloads: ").AppendLine(Paired.ToString());
         }
 
         if (!Passed)
