@@ -17,6 +17,9 @@ internal sealed class ResourceKeys
 
     public ResourceKeys(Dictionary<ILocalSymbol, string> aliases) => _aliases = aliases;
 
+    /// <summary>The path a local assigned once from a plain access path stands for, or null.</summary>
+    public string? AliasOf(ILocalSymbol local) => _aliases.TryGetValue(local, out var alias) ? alias : null;
+
     /// <summary>The path of <paramref name="operation"/>, or <see langword="null"/> if it is not a plain access path.</summary>
     public string? PathOf(IOperation? operation, IReadOnlyDictionary<CaptureId, string>? captures = null)
     {

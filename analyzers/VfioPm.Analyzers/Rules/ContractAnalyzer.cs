@@ -24,7 +24,7 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var analysis = SharedFlow.Get(graph, method, contracts, block.CancellationToken).Analysis;
+            var analysis = SharedFlow.Get(graph, method, contracts, block.CancellationToken);
             foreach (var finding in analysis.Findings)
             {
                 if (finding.Kind == FindingKind.ContractMismatch)

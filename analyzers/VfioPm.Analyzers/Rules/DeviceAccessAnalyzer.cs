@@ -50,10 +50,10 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                 {
                     // Without a receiver (a static helper) any memory_lock held on every path counts.
                     var lockKey = analysis.LockKeyFor(invocation, callee.RequiresLockTarget);
-                    var held = lockKey is not null
-                        ? HeldFacts.MustMode(states, lockKey)
+                    var held = lockKey is { } key
+                        ? HeldFacts.MustMode(states, key)
                         : HeldFacts.MustLocks(states).Where(l => !analysis.IsMonitorKey(l.Key)).Select(l => l.Value).DefaultIfEmpty(LockMode.None).Max();
-                    var name = lockKey is not null ? ResourceKeys.Display(lockKey) : "memory_lock";
+                    var name = lockKey is { } named ? named.Display : "memory_lock";
                     if (held == LockMode.None && reported.Add(("lock", invocation.Syntax.SpanStart)))
                     {
                         block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutMemoryLock, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", name));

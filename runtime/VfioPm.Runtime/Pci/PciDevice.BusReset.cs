@@ -12,7 +12,7 @@ public partial class PciDevice
             return -Errno.ENOTTY;
         }
 
-        if (!IsReachable || CurrentState != PciPowerState.D0)
+        if (!IsReachable || HardwareState != PciPowerState.D0)
         {
             RecordFatal("secondary bus reset");
             return -Errno.EIO;
@@ -26,7 +26,7 @@ public partial class PciDevice
                 continue;
             }
 
-            if (!pci.IsReachable || pci.CurrentState != PciPowerState.D0)
+            if (!pci.IsReachable || pci.HardwareState != PciPowerState.D0)
             {
                 pci.RecordFatal("bus reset of a function not in D0");
                 result = -Errno.EIO;

@@ -45,8 +45,9 @@ public partial class PciDevice
                 return 0;
             }
 
-            // From a low-power state only deeper is allowed; shallower states go through D0.
-            if (_currentState != PciPowerState.D0 && state < _currentState)
+            // From a low-power state only deeper is allowed; shallower states go through D0. From Unknown (above
+            // D3cold) any state is allowed, as in pci_set_low_power_state().
+            if (_currentState <= PciPowerState.D3cold && _currentState > state)
             {
                 return -Errno.EINVAL;
             }
@@ -80,14 +81,39 @@ public partial class PciDevice
         return 0;
     }
 
-    // models pci_set_full_power_state(): power up (platform _ON from D3cold), PMCSR to D0; a NoSoftRst- function
-    // coming out of D3hot, and any function coming out of D3cold, is back at its power-on defaults.
+    /// <summary>
+    /// The state the hardware is really in: <see cref="CurrentState"/>, except that when the PCI core has stopped
+    /// tracking it (<see cref="PciPowerState.Unknown"/>, after a driver unbinds) it is what PMCSR reports — D0 for a
+    /// function without a PM capability.
+    /// </summary>
+    public PciPowerState HardwareState
+    {
+        get
+        {
+            lock (_hw)
+            {
+                return HardwareStateLocked();
+            }
+        }
+    }
+
+    // Caller holds _hw.
+    private PciPowerState HardwareStateLocked() =>
+        _currentState != PciPowerState.Unknown ? _currentState
+        : PmCap == 0 ? PciPowerState.D0
+        : (PciPowerState)(Config.Read16(PmCap + PciRegs.PmCtrl) & PciRegs.PmCtrlStateMask);
+
+    // models pci_set_full_power_state() -> pci_power_up(): power up (platform _ON from D3cold), PMCSR to D0; a
+    // NoSoftRst- function coming out of D3hot, and any function coming out of D3cold, is back at its power-on
+    // defaults. From Unknown the transition is the one PMCSR reports: a function that is in fact in D0 loses nothing.
     private int SetFullPowerState()
     {
         PciPowerState from;
+        PciPowerState hardware;
         lock (_hw)
         {
             from = _currentState;
+            hardware = HardwareStateLocked();
         }
 
         if (from == PciPowerState.D0)
@@ -95,7 +121,7 @@ public partial class PciDevice
             return 0;
         }
 
-        if (from == PciPowerState.D3cold && Platform is { } platform && platform.PowerOn(this) != 0)
+        if (hardware == PciPowerState.D3cold && Platform is { } platform && platform.PowerOn(this) != 0)
         {
             return -Errno.EIO;
         }
@@ -103,7 +129,7 @@ public partial class PciDevice
         lock (_hw)
         {
             var noSoftReset = PmCap != 0 && (Config.Read16(PmCap + PciRegs.PmCtrl) & PciRegs.PmCtrlNoSoftReset) != 0;
-            if (from == PciPowerState.D3cold || from == PciPowerState.Unknown || (from == PciPowerState.D3hot && !noSoftReset))
+            if (hardware == PciPowerState.D3cold || (hardware == PciPowerState.D3hot && !noSoftReset))
             {
                 LoseInternalState();
             }
@@ -183,6 +209,22 @@ public partial class PciDevice
         {
             child.Power.RequestResume();
         }
+    }
+
+    // models the end of pci_device_remove(): a function still on is "unknown" until the next driver sets it up.
+    internal void ForgetD0()
+    {
+        lock (_hw)
+        {
+            if (_currentState != PciPowerState.D0)
+            {
+                return;
+            }
+
+            _currentState = PciPowerState.Unknown;
+        }
+
+        NotifyState(PciPowerState.D0, PciPowerState.Unknown);
     }
 
     // Drops any saved state without restoring it (state_saved = false at the start of a runtime suspend).

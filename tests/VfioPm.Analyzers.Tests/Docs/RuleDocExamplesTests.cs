@@ -71,7 +71,7 @@ public class RuleDocExamplesTests
 
     [Fact]
     public Task VPM0008_fix_masks_the_wrong_example_as_EIO() =>
-        VerifyDocumentedFixAsync("VPM0008", "return ret; //", "return {|VPM0008:ret|}; //", "return ret; //", "return -global::VfioPm.Runtime.Errno.EIO; //");
+        VerifyDocumentedFixAsync("VPM0008", "return ret; //", "return {|VPM0008:ret|}; //", "return ret; //", "return ret < 0 ? -Errno.EIO : ret; //");
 
     /// <summary>The page's "Wrong" example, marked and fixed with the shipped fix, gives what its "Code fix" section says.</summary>
     private static async Task VerifyDocumentedFixAsync(string id, string mark, string marked, string from, string to)

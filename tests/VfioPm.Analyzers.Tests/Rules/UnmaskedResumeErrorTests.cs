@@ -1,11 +1,10 @@
 using System.Threading.Tasks;
-using VfioPm.Analyzers.CodeFixes;
 using VfioPm.Analyzers.Rules;
 using VfioPm.Analyzers.Tests.Harness;
 
 namespace VfioPm.Analyzers.Tests.Rules;
 
-/// <summary>VPM0008 and its -EIO code fix; VPM0003's ResumeAndGet code fix.</summary>
+/// <summary>VPM0008 (its code fix: CodeFixes/MaskAsEioCodeFixTests).</summary>
 public sealed class UnmaskedResumeErrorTests
 {
     private const string Prelude = """
@@ -23,47 +22,5 @@ public sealed class UnmaskedResumeErrorTests
           int NotAHandlerButInOpsClass() { return {|VPM0008:Dev.Power.Resume()|}; }
         }
         class Elsewhere { int F(Device d) { return d.Power.Resume(); } }
-        """);
-
-    [Fact]
-    public Task FixMasksAsEio() => CodeFixVerifier.VerifyFixAsync<UnmaskedResumeErrorAnalyzer, MaskAsEioCodeFix>(
-        Prelude + """
-          [VfioIoctl(0x3B6B)] int Raw(Span<byte> arg) { var r = Dev.Power.ResumeAndGet(); if (r < 0) return {|VPM0008:r|}; Dev.Power.Put(); return 0; }
-        }
-        """,
-        Prelude.Replace("{|", string.Empty) + """
-          [VfioIoctl(0x3B6B)] int Raw(Span<byte> arg) { var r = Dev.Power.ResumeAndGet(); if (r < 0) return -global::VfioPm.Runtime.Errno.EIO; Dev.Power.Put(); return 0; }
-        }
-        """);
-
-    [Fact]
-    public Task FixRewritesGetSyncIntoResumeAndGet() => CodeFixVerifier.VerifyFixAsync<PmReferenceBalanceAnalyzer, UseResumeAndGetCodeFix>(
-        """
-        using VfioPm.Runtime.Power;
-        class C
-        {
-            int F(Device d)
-            {
-                var r = {|VPM0003:d.Power.GetSync()|};
-                if (r < 0)
-                    return r;
-                d.Power.Put();
-                return 0;
-            }
-        }
-        """,
-        """
-        using VfioPm.Runtime.Power;
-        class C
-        {
-            int F(Device d)
-            {
-                var r = d.Power.ResumeAndGet();
-                if (r < 0)
-                    return r;
-                d.Power.Put();
-                return 0;
-            }
-        }
         """);
 }
