@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using VfioPm.Analyzers.Contracts;
 
 namespace VfioPm.Analyzers.Flow;
@@ -43,7 +44,53 @@ internal sealed class ExitChecker
             _forms.CheckOwnershipAtExit(state);
             CheckOnSuccessReturn(state, exit, returned);
             CheckLocksAtExit(state, exit);
+            if (returned is not null)
+            {
+                CheckReturnedResult(state, returned);
+            }
         }
+    }
+
+    // Reaching definitions for VPM0008: the value returned on this path is, unchanged, what a runtime-PM call returned
+    // (followed through locals and captures, killed by any other assignment), and it may be an error here.
+    private void CheckReturnedResult(PathState state, IOperation returned)
+    {
+        if (ValueSubjects.ValueOf(returned, state) is not { Site: IInvocationOperation call } value
+            || !state.Facts.TryGetValue(value, out var known) || !known.Overlaps(ValueSet.Negative))
+        {
+            return;
+        }
+
+        var contract = _body.Contracts.For(call.TargetMethod);
+        if (call.TargetMethod.ReturnType.SpecialType == SpecialType.System_Int32 && (contract.AcquiresPm || contract.ReleasesPm || contract.ExcludesLock
+            || (contract.MayRunPmCallbacks && call.TargetMethod.ContainingType.GetMembers("Power").Length == 0)))
+        {
+            _sink.Report(FindingKind.RawPmResultReturned, new ResourceKey(call.TargetMethod.Name + "()"), ArmReturning(returned, value, state).Syntax.GetLocation(), call.Syntax.GetLocation(), call.TargetMethod.Name + "()");
+        }
+    }
+
+    // "return err != 0 ? err : ret": the arm that carries the result, not the whole expression (a fix masks that arm
+    // only, leaving the other path alone).
+    private IOperation ArmReturning(IOperation returned, ValueKey value, PathState state)
+    {
+        var unwrapped = returned;
+        while (unwrapped is IConversionOperation { IsImplicit: true } conversion)
+        {
+            unwrapped = conversion.Operand;
+        }
+
+        if (unwrapped is IFlowCaptureReferenceOperation reference && _body.CaptureDefinitions.TryGetValue(reference.Id, out var definitions))
+        {
+            foreach (var definition in definitions)
+            {
+                if (ValueSubjects.ValueOf(definition.Value, state) is { } armValue && armValue.Equals(value))
+                {
+                    return ArmReturning(definition.Value, value, state);
+                }
+            }
+        }
+
+        return returned;
     }
 
     private void CheckPmAtExit(PathState state, ExitSite exit, IOperation? returned)

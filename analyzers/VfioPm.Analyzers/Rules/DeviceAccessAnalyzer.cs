@@ -75,11 +75,22 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                if ((callee.IsDeviceAccess || callee.RequiresPm) && !pmGuaranteed && !HardwareGuard.HoldsPmFor(analysis, invocation, callee, states)
-                    && reported.Add(("pm", invocation.Syntax.SpanStart)))
+                if ((callee.IsDeviceAccess || callee.RequiresPm) && !pmGuaranteed && reported.Add(("pm", invocation.Syntax.SpanStart)))
                 {
-                    var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
-                    block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", device));
+                    if (!HardwareGuard.HoldsPmFor(analysis, invocation, callee, states))
+                    {
+                        var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", "no runtime-PM reference on '" + device + "' is held here"));
+                    }
+                    // A [RequiresPmReference] callee is satisfied by the count its caller holds (pci_device_remove() calls
+                    // remove after an unchecked get_sync, and remove copes); a hardware touch needs the device active.
+                    else if (callee.IsDeviceAccess && HeldFacts.CountedButNotActive(states) is { } counted && counted.Site is IInvocationOperation acquire)
+                    {
+                        // A usage count is not a resumed device: get_sync's failure path still holds the count.
+                        var device = analysis.PmKeyFor(acquire, contracts.For(acquire.TargetMethod).AcquiresPmTarget)?.Display ?? acquire.TargetMethod.ContainingType.Name;
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), new[] { acquire.Syntax.GetLocation() }, invocation.TargetMethod.Name + "()",
+                            "'" + device + "' is only counted here, not known active: the result of '" + acquire.TargetMethod.Name + "()' is not checked"));
+                    }
                 }
             });
         });

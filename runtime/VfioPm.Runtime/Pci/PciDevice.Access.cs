@@ -93,7 +93,7 @@ public partial class PciDevice
             return -Errno.EINVAL;
         }
 
-        if (!IsReachable || CurrentState != PciPowerState.D0)
+        if (!IsReachable || HardwareState != PciPowerState.D0)
         {
             RecordFatal(string.Create(CultureInfo.InvariantCulture, $"BAR{bar} read @0x{offset:x}"));
             buffer.Fill(0xff);
@@ -124,7 +124,7 @@ public partial class PciDevice
             return -Errno.EINVAL;
         }
 
-        if (!IsReachable || CurrentState != PciPowerState.D0)
+        if (!IsReachable || HardwareState != PciPowerState.D0)
         {
             RecordFatal(string.Create(CultureInfo.InvariantCulture, $"BAR{bar} write @0x{offset:x}"));
             return data.Length;
@@ -149,7 +149,7 @@ public partial class PciDevice
             return -Errno.ENOTTY;
         }
 
-        if (!IsReachable || CurrentState != PciPowerState.D0)
+        if (!IsReachable || HardwareState != PciPowerState.D0)
         {
             RecordFatal("function reset");
             return -Errno.EIO;

@@ -91,6 +91,7 @@ public partial class PciDevice
             Volatile.Write(ref _boundDriver, null);
             // Undo the runtime PM settings of local_pci_probe().
             Power.PutSync();
+            ForgetD0();
         }
     }
 }

@@ -70,7 +70,7 @@ public partial class PciDevice
             return -Errno.EBUSY;
         }
 
-        if (!IsReachable || CurrentState != PciPowerState.D0)
+        if (!IsReachable || HardwareState != PciPowerState.D0)
         {
             RecordFatal("SR-IOV enable");
             return -Errno.EIO;

@@ -142,7 +142,7 @@ public partial class PciDevice : Device
 
             for (var up = Upstream; up is not null; up = up.Upstream)
             {
-                if (up.CurrentState != PciPowerState.D0)
+                if (up.HardwareState != PciPowerState.D0)
                 {
                     return false;
                 }
