@@ -46,7 +46,16 @@ public sealed class InvariantMonitor
             WatchFunction(function);
         }
 
-        machine.Environment.Warning += (device, message) => Report("no runtime-PM warning", $"{device.Name}: {message}");
+        machine.Environment.Warning += (device, message) =>
+        {
+            // vfio_pci_core_request()'s pci_notice when an unbind waits for a user that registered no REQ eventfd
+            // (Rebind): a notice the kernel prints on purpose, not a warning.
+            if (!message.StartsWith("No device request channel registered", System.StringComparison.Ordinal))
+            {
+                Report("no runtime-PM warning", $"{device.Name}: {message}");
+            }
+        };
+        machine.Environment.Transition += transition => CheckDisableIdleD3Suspend(machine, transition);
         var pf = machine.Functions[^1];
         pf.PowerStateChanged += (device, from, to) =>
         {
@@ -56,6 +65,44 @@ public sealed class InvariantMonitor
                 Report("a PF with VFs never below D0", $"{device.Name}: {from} -> {to} with {device.NumVfs} VFs");
             }
         };
+    }
+
+    /// <summary>
+    /// A <c>disable_idle_d3</c> device keeps its probe reference while unused, so it can runtime-suspend only after its
+    /// user engaged low power (which gives up a reference): any other suspend means something — a reset's get/put, a
+    /// close, a rebind — dropped a reference it did not own, and the next reset would have to wake a device that
+    /// should never have slept. Checked when the suspend completes: by then the suspend callback has waited for
+    /// <c>memory_lock</c>, so an exit that raced it (close) has re-taken its reference.
+    /// </summary>
+    /// <remarks>Runs under the device's power lock (the transition event): reads only lock-free state.</remarks>
+    private void CheckDisableIdleD3Suspend(StressMachine machine, Runtime.Power.RpmTransition transition)
+    {
+        if (transition.To != Runtime.Power.RpmStatus.Suspended)
+        {
+            return;
+        }
+
+        foreach (var device in machine.Devices)
+        {
+            if (!device.DisableIdleD3 || !ReferenceEquals(device.Pdev, transition.Device))
+            {
+                continue;
+            }
+
+            var vdev = device.Vdev;
+            if (vdev.PmRuntimeEngaged || !vdev.IsRegistered)
+            {
+                machine.Paired.DisableIdleD3Suspended();
+                return;
+            }
+
+            // __vfio_pci_runtime_pm_exit clears the flag just before it re-takes the reference: look again a moment later.
+            Thread.SpinWait(64);
+            if (!vdev.PmRuntimeEngaged && device.Pdev.Power.UsageCount == 0)
+            {
+                Report("a disable_idle_d3 device suspends only while its user has low power engaged", $"{device}: suspended with usage 0, not engaged");
+            }
+        }
     }
 
     /// <summary>Subscribes to one function's fatal accesses (VFs are watched as they appear).</summary>

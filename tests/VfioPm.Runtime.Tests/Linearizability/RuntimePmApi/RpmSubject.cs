@@ -19,6 +19,7 @@ namespace VfioPm.Runtime.Tests.Linearizability.RuntimePmApi;
 internal class RpmSubject
 {
     private readonly HistoryClock _clock = new();
+    private readonly StartLine _startLine = new();
     private readonly ConcurrentQueue<HistoryOp<RpmOpKind>> _executed = new();
     private int _unbalancedEnables;
     private int _ran;
@@ -37,7 +38,13 @@ internal class RpmSubject
 
         Parent = new Device("port", null, env);
         Check(Parent.Power.SetActive()); // its runtime PM stays disabled
-        Callbacks = new RecordingCallbacks { Provides = RuntimePmCallbackKinds.Suspend | RuntimePmCallbackKinds.Resume };
+        // Callbacks that take a moment, as real ones do, so that other calls meet the device Suspending or Resuming.
+        Callbacks = new RecordingCallbacks
+        {
+            Provides = RuntimePmCallbackKinds.Suspend | RuntimePmCallbackKinds.Resume,
+            OnSuspend = _ => Busy(),
+            OnResume = _ => Busy(),
+        };
         Device = new Device("dev", Parent, env) { Subsystem = Callbacks };
         Check(Device.Power.SetActive());
         Device.Power.Enable();
@@ -78,6 +85,7 @@ internal class RpmSubject
     public bool Execute(HistoryOp<RpmOpKind> op)
     {
         var first = Interlocked.Exchange(ref _ran, 1) == 0;
+        _startLine.Arrive();
         op.ThreadId = Environment.CurrentManagedThreadId;
         op.Start = _clock.Tick();
         op.Result = Call(op.Kind);
@@ -163,6 +171,12 @@ internal class RpmSubject
         RpmOpKind.RunWork => m.RunWorkSteps(r),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    private static int Busy()
+    {
+        Thread.SpinWait(100);
+        return 0;
+    }
 
     private static void Check(int result)
     {
