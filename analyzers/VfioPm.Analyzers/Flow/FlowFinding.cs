@@ -17,6 +17,8 @@ internal enum FindingKind
     LockRecursive,
     /// <summary>The method's exit state disagrees with its declared contract (VPM0011).</summary>
     ContractMismatch,
+    /// <summary>A return whose value, on some path, is the raw (possibly negative) result of a runtime-PM call (VPM0008 in handlers).</summary>
+    RawPmResultReturned,
 }
 
 /// <summary>One finding of the dataflow.</summary>
@@ -26,4 +28,4 @@ internal enum FindingKind
 /// <param name="Related">The acquisition site, when there is one.</param>
 /// <param name="Detail">Words for the message ("returns at line 12").</param>
 /// <param name="GetSyncFailurePath">For a leak: the path is get_sync's failure path (VPM0003).</param>
-internal sealed record FlowFinding(FindingKind Kind, string Key, Location Location, Location? Related, string Detail, bool GetSyncFailurePath = false);
+internal sealed record FlowFinding(FindingKind Kind, ResourceKey Key, Location Location, Location? Related, string Detail, bool GetSyncFailurePath = false);

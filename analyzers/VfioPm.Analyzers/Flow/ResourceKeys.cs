@@ -17,6 +17,9 @@ internal sealed class ResourceKeys
 
     public ResourceKeys(Dictionary<ILocalSymbol, string> aliases) => _aliases = aliases;
 
+    /// <summary>The path a local assigned once from a plain access path stands for, or null.</summary>
+    public string? AliasOf(ILocalSymbol local) => _aliases.TryGetValue(local, out var alias) ? alias : null;
+
     /// <summary>The path of <paramref name="operation"/>, or <see langword="null"/> if it is not a plain access path.</summary>
     public string? PathOf(IOperation? operation, IReadOnlyDictionary<CaptureId, string>? captures = null)
     {
@@ -52,6 +55,12 @@ internal sealed class ResourceKeys
     public string? KeyFor(IInvocationOperation invocation, string? target, IReadOnlyDictionary<CaptureId, string>? captures)
     {
         var receiver = invocation.Instance;
+        if (target is null && receiver is null && StaticDeviceBinding.NeedsBinding(invocation.TargetMethod))
+        {
+            // A static method's contract is on its single device parameter (StaticDeviceBinding).
+            target = StaticDeviceBinding.TargetFor(invocation.TargetMethod.OriginalDefinition, out _);
+        }
+
         if (target is null)
         {
             return receiver is null ? null : PathOf(receiver, captures);

@@ -19,10 +19,10 @@ namespace VfioPm.Analyzers.Flow;
 /// </summary>
 internal static class SharedFlow
 {
-    private static readonly ConditionalWeakTable<ControlFlowGraph, FlowRecord> Solved = new();
+    private static readonly ConditionalWeakTable<ControlFlowGraph, FlowResult> Solved = new();
 
     /// <summary>The solved dataflow of <paramref name="graph"/> (the body of <paramref name="method"/>), computed on first use.</summary>
-    public static FlowRecord Get(ControlFlowGraph graph, IMethodSymbol? method, ContractReader contracts, CancellationToken cancellation)
+    public static FlowResult Get(ControlFlowGraph graph, IMethodSymbol? method, ContractReader contracts, CancellationToken cancellation)
     {
         if (Solved.TryGetValue(graph, out var done))
         {
@@ -30,21 +30,8 @@ internal static class SharedFlow
         }
 
         // Solved outside the table's lock: a cancelled solve caches nothing, and two racing solves agree anyway.
-        var points = new List<FlowPoint>();
-        var analysis = ResourceFlowAnalysis.Run(
-            graph,
-            method,
-            contracts,
-            (_, op, states) =>
-            {
-                if (CanMatter(op, contracts))
-                {
-                    points.Add(new FlowPoint(op, states.ToArray()));
-                }
-            },
-            cancellation);
-        var record = new FlowRecord(analysis, points);
-        return Solved.GetValue(graph, _ => record);
+        var result = ResourceFlowAnalysis.Run(graph, method, contracts, op => CanMatter(op, contracts), cancellation);
+        return Solved.GetValue(graph, _ => result);
     }
 
     // The points a rule can act on: calls with a contract (device access, required/excluded locks and references) and
@@ -58,32 +45,3 @@ internal static class SharedFlow
     };
 }
 
-/// <summary>A point the dataflow's observer saw: a call or member reference, with every path state reaching it then.</summary>
-/// <param name="Operation">The operation.</param>
-/// <param name="States">A snapshot of the states.</param>
-internal readonly record struct FlowPoint(IOperation Operation, IReadOnlyCollection<PathState> States);
-
-/// <summary>A solved graph: the analysis (findings and key helpers) and the observer points a rule can act on, in the order they were seen.</summary>
-internal sealed class FlowRecord
-{
-    private readonly IReadOnlyList<FlowPoint> _points;
-
-    /// <summary>Wraps a finished analysis and its points.</summary>
-    public FlowRecord(ResourceFlowAnalysis analysis, IReadOnlyList<FlowPoint> points)
-    {
-        Analysis = analysis;
-        _points = points;
-    }
-
-    /// <summary>The solved analysis.</summary>
-    public ResourceFlowAnalysis Analysis { get; }
-
-    /// <summary>Feeds every recorded point to <paramref name="observer"/>, as <see cref="ResourceFlowAnalysis.Run"/> would have.</summary>
-    public void Replay(Action<ResourceFlowAnalysis, IOperation, IReadOnlyCollection<PathState>> observer)
-    {
-        foreach (var point in _points)
-        {
-            observer(Analysis, point.Operation, point.States);
-        }
-    }
-}

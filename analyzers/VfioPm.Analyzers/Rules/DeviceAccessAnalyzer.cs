@@ -50,10 +50,10 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                 {
                     // Without a receiver (a static helper) any memory_lock held on every path counts.
                     var lockKey = analysis.LockKeyFor(invocation, callee.RequiresLockTarget);
-                    var held = lockKey is not null
-                        ? HeldFacts.MustMode(states, lockKey)
+                    var held = lockKey is { } key
+                        ? HeldFacts.MustMode(states, key)
                         : HeldFacts.MustLocks(states).Where(l => !analysis.IsMonitorKey(l.Key)).Select(l => l.Value).DefaultIfEmpty(LockMode.None).Max();
-                    var name = lockKey is not null ? ResourceKeys.Display(lockKey) : "memory_lock";
+                    var name = lockKey is { } named ? named.Display : "memory_lock";
                     if (held == LockMode.None && reported.Add(("lock", invocation.Syntax.SpanStart)))
                     {
                         block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutMemoryLock, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", name));
@@ -64,11 +64,20 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                if ((callee.IsDeviceAccess || callee.RequiresPm) && !pmGuaranteed && !HeldFacts.MustHoldPm(states, null)
-                    && reported.Add(("pm", invocation.Syntax.SpanStart)))
+                if ((callee.IsDeviceAccess || callee.RequiresPm) && !pmGuaranteed && reported.Add(("pm", invocation.Syntax.SpanStart)))
                 {
-                    var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
-                    block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", device));
+                    if (!HeldFacts.MustHoldPm(states, null))
+                    {
+                        var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", "no runtime-PM reference on '" + device + "' is held here"));
+                    }
+                    else if (HeldFacts.CountedButNotActive(states) is { } counted && counted.Site is IInvocationOperation acquire)
+                    {
+                        // A usage count is not a resumed device: get_sync's failure path still holds the count.
+                        var device = analysis.PmKeyFor(acquire, contracts.For(acquire.TargetMethod).AcquiresPmTarget)?.Display ?? acquire.TargetMethod.ContainingType.Name;
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), new[] { acquire.Syntax.GetLocation() }, invocation.TargetMethod.Name + "()",
+                            "'" + device + "' is only counted here, not known active: the result of '" + acquire.TargetMethod.Name + "()' is not checked"));
+                    }
                 }
             });
         });

@@ -52,13 +52,13 @@ public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var key = owner + "." + lockName;
+            var key = new ResourceKey(owner + "." + lockName);
             var write = IsWrite(op);
             var held = HeldFacts.MustMode(states, key);
             var ok = write ? held == LockMode.Exclusive : held != LockMode.None;
             if (!ok && reported.Add(op.Syntax.SpanStart))
             {
-                block.ReportDiagnostic(Diagnostic.Create(Descriptors.GuardedMemberWithoutLock, op.Syntax.GetLocation(), member.Name, ResourceKeys.Display(key), write ? "for write" : "(for read or write)"));
+                block.ReportDiagnostic(Diagnostic.Create(Descriptors.GuardedMemberWithoutLock, op.Syntax.GetLocation(), member.Name, key.Display, write ? "for write" : "(for read or write)"));
             }
         });
     }

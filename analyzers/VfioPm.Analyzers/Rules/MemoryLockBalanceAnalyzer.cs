@@ -19,12 +19,12 @@ public sealed class MemoryLockBalanceAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         FlowDriver.Register(context, static (block, contracts, graph, method) =>
         {
-            var analysis = SharedFlow.Get(graph, method, contracts, block.CancellationToken).Analysis;
+            var analysis = SharedFlow.Get(graph, method, contracts, block.CancellationToken);
             foreach (var finding in analysis.Findings)
             {
                 if (finding.Kind is FindingKind.LockLeak or FindingKind.LockReleaseNotHeld or FindingKind.LockRecursive)
                 {
-                    block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbalancedMemoryLock, finding.Location, FlowDriver.Related(finding), ResourceKeys.Display(finding.Key), finding.Detail));
+                    block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbalancedMemoryLock, finding.Location, FlowDriver.Related(finding), finding.Key.Display, finding.Detail));
                 }
             }
         });

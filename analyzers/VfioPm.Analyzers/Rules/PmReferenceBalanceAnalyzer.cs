@@ -23,19 +23,19 @@ public sealed class PmReferenceBalanceAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         FlowDriver.Register(context, static (block, contracts, graph, method) =>
         {
-            var analysis = SharedFlow.Get(graph, method, contracts, block.CancellationToken).Analysis;
+            var analysis = SharedFlow.Get(graph, method, contracts, block.CancellationToken);
             foreach (var finding in analysis.Findings)
             {
                 switch (finding.Kind)
                 {
                     case FindingKind.PmLeak when finding.GetSyncFailurePath && finding.Related is { } getSync:
-                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.GetSyncLeakOnError, getSync, new[] { finding.Location }, ResourceKeys.Display(finding.Key)));
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.GetSyncLeakOnError, getSync, new[] { finding.Location }, finding.Key.Display));
                         break;
                     case FindingKind.PmLeak:
-                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbalancedGet, finding.Location, FlowDriver.Related(finding), ResourceKeys.Display(finding.Key), finding.Detail));
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbalancedGet, finding.Location, FlowDriver.Related(finding), finding.Key.Display, finding.Detail));
                         break;
                     case FindingKind.PmUnderflow:
-                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbalancedPut, finding.Location, finding.Detail, ResourceKeys.Display(finding.Key)));
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbalancedPut, finding.Location, finding.Detail, finding.Key.Display));
                         break;
                 }
             }

@@ -33,10 +33,10 @@ public sealed class SyncTransitionUnderLockAnalyzer : DiagnosticAnalyzer
                 }
 
                 var held = HeldFacts.MustLocks(states).FirstOrDefault(l => !analysis.IsMonitorKey(l.Key));
-                if (held.Key is not null)
+                if (held.Key.Path is not null)
                 {
                     block.ReportDiagnostic(Diagnostic.Create(Descriptors.SyncTransitionUnderMemoryLock, invocation.Syntax.GetLocation(),
-                        invocation.TargetMethod.Name + "()", ResourceKeys.Display(held.Key)));
+                        invocation.TargetMethod.Name + "()", held.Key.Display));
                 }
             });
         });

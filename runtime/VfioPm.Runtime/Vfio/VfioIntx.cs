@@ -107,10 +107,8 @@ internal sealed class VfioIntx
     public bool Unmask()
     {
         var pending = false;
-        EventFd? trigger;
         lock (_igate)
         {
-            trigger = _trigger;
             lock (_irqLock)
             {
                 if (_irqType != VfioIrqType.Intx)
@@ -146,13 +144,16 @@ internal sealed class VfioIntx
 
         if (pending)
         {
-            trigger?.Signal(1);
+            SendEventfd();
         }
 
         return pending;
     }
 
-    /// <summary>Sets up INTx delivery to <paramref name="trigger"/>, replacing any previous mode, and requests the line.</summary>
+    /// <summary>
+    /// Sets up INTx delivery to <paramref name="trigger"/>, replacing any previous mode, and requests the line. The
+    /// context starts masked when the guest has INTx disabled in its COMMAND register.
+    /// </summary>
     /// <remarks>Takes igate.</remarks>
     // models vfio_intx_enable() + vfio_intx_set_signal()
     public void Enable(EventFd trigger)
@@ -162,21 +163,47 @@ internal sealed class VfioIntx
             DisableLocked();
             _trigger = trigger;
             _irqType = VfioIrqType.Intx;
+            bool masked;
             lock (_irqLock)
             {
-                _masked = false;
+                // "If the virtual interrupt is masked, restore it."
+                masked = _virqDisabled;
+                _masked = masked;
             }
 
             if (Pci23)
             {
-                SetIntxDisable(false);
+                SetIntxDisable(masked);
             }
 
             if (_pdev.Intx is { } line)
             {
                 _registration = line.Register(_pdev, Handler);
+                // INTx-disable sticks across the new handler; disable_irq does not (non-PCI-2.3 functions).
+                if (!Pci23 && masked)
+                {
+                    _registration.Disable();
+                }
             }
         }
+    }
+
+    /// <summary>Fires the trigger as if the device had interrupted (SET_IRQS DATA_NONE / DATA_BOOL true on INTx).</summary>
+    /// <returns>0; <c>-EINVAL</c> when INTx is not the configured mode.</returns>
+    /// <remarks>Takes igate.</remarks>
+    // models the loopback tail of vfio_pci_set_intx_trigger()
+    public int Loopback()
+    {
+        lock (_igate)
+        {
+            if (_irqType != VfioIrqType.Intx)
+            {
+                return -Errno.EINVAL;
+            }
+        }
+
+        SendEventfd();
+        return 0;
     }
 
     /// <summary>Tears INTx down (if configured) and selects <paramref name="mode"/> (MSI, MSI-X or none).</summary>
@@ -229,10 +256,19 @@ internal sealed class VfioIntx
 
         if (handled)
         {
-            _trigger?.Signal(1);
+            SendEventfd();
         }
 
         return handled;
+    }
+
+    // models vfio_send_intx_eventfd(): nothing reaches the user while the guest has INTx disabled.
+    private void SendEventfd()
+    {
+        if (_irqType == VfioIrqType.Intx && !_virqDisabled)
+        {
+            _trigger?.Signal(1);
+        }
     }
 
     // models pci_check_and_mask_intx(): read STATUS; if our function is asserting, set INTx-disable.

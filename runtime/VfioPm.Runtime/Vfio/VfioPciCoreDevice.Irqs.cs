@@ -95,9 +95,25 @@ public sealed partial class VfioPciCoreDevice
             return 0;
         }
 
-        if (dataType != VfioIrqSet.DataEventfd || req.Count != 1)
+        if (req.Count != 1)
         {
             return -Errno.EINVAL;
+        }
+
+        // DATA_NONE / DATA_BOOL: loopback — fire the trigger as the device would (vfio_send_intx_eventfd).
+        if (dataType == VfioIrqSet.DataNone)
+        {
+            return _intx.Loopback();
+        }
+
+        if (dataType == VfioIrqSet.DataBool)
+        {
+            if (data.Length < 1)
+            {
+                return -Errno.EFAULT;
+            }
+
+            return data[0] != 0 ? _intx.Loopback() : (IrqType == VfioIrqType.Intx ? 0 : -Errno.EINVAL);
         }
 
         if (data.Length < 4)

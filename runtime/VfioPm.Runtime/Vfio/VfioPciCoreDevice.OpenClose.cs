@@ -113,7 +113,18 @@ public sealed partial class VfioPciCoreDevice
         _pciSavedState = Pdev.StoreSavedState();
         Pdev.ForgetSavedState();
 
-        // vconfig: the user starts with memory/io/master off, whatever the hardware says.
+        // vfio uses INTx-disable itself on a PCI 2.3 function: it starts clear in the hardware, so the guest starts
+        // with INTx enabled rather than inheriting a previous owner's bit.
+        if (Pdev.Spec.IntxDisableSupported)
+        {
+            var hw = Pdev.ReadConfig16(PciRegs.Command);
+            if ((hw & PciRegs.CommandIntxDisable) != 0)
+            {
+                Pdev.WriteConfig16(PciRegs.Command, (ushort)(hw & ~PciRegs.CommandIntxDisable));
+            }
+        }
+
+        // vconfig (vfio_config_init): filled from the hardware; the user starts with memory/io/master off.
         _virtCommand = (ushort)(Pdev.ReadConfig16(PciRegs.Command) & PciRegs.CommandIntxDisable);
         _intx.SelectMode(VfioIrqType.None);
         return 0;
@@ -139,6 +150,7 @@ public sealed partial class VfioPciCoreDevice
         var command = Pdev.ReadConfig16(PciRegs.Command);
         Pdev.WriteConfig16(PciRegs.Command, (ushort)(command & ~PciRegs.CommandMaster));
         _intx.DisableAll();
+        _intx.VirqDisabled = false;
         ZapMmaps();
         NeedsReset = true;
         Pdev.LoadSavedState(_pciSavedState);

@@ -1,0 +1,120 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace VfioPm.Analyzers.Flow;
+
+/// <summary>
+/// Splits a path state by a branch condition into the state where it is true and the state where it is false
+/// (<see langword="null"/> for a side the facts rule out): comparisons with constants (<c>&lt; 0</c>, <c>== 0</c>,
+/// <c>== -Errno.EAGAIN</c>), null tests, bool subjects, <c>!</c>, and patterns (relational, constant, <c>not</c>,
+/// <c>and</c>/<c>or</c>). <c>&amp;&amp;</c>, <c>||</c>, ternaries and switch arms arrive here already lowered to one test
+/// per block by the control-flow graph. A condition it does not understand leaves both sides as they were: refinement
+/// only ever removes paths that cannot happen.
+/// </summary>
+internal sealed class ConditionRefiner
+{
+    private readonly ValueSubjects _subjects;
+
+    public ConditionRefiner(ValueSubjects subjects) => _subjects = subjects;
+
+    public (PathState? WhenTrue, PathState? WhenFalse) Refine(PathState state, IOperation condition)
+    {
+        switch (condition)
+        {
+            case IConversionOperation c:
+                return Refine(state, c.Operand);
+            case IParenthesizedOperation p:
+                return Refine(state, p.Operand);
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                var (t, f) = Refine(state, not.Operand);
+                return (f, t);
+            case IIsNullOperation isNull when IsScope(isNull.Operand, state):
+                return (null, state);
+            case IIsNullOperation isNull:
+                return RefineSubject(state, isNull.Operand, ValueSet.Zero);
+            case IBinaryOperation binary:
+                return RefineComparison(state, binary.OperatorKind, binary.LeftOperand, binary.RightOperand);
+            case IIsPatternOperation pattern:
+                return RefinePattern(state, pattern.Value, pattern.Pattern);
+        }
+
+        // A bool used directly as the condition: a try-lock's result, or a local/parameter/member tested again.
+        return condition.Type?.SpecialType == SpecialType.System_Boolean ? RefineSubject(state, condition, ValueSet.NonZero) : (state, state);
+    }
+
+    private (PathState?, PathState?) RefineComparison(PathState state, BinaryOperatorKind kind, IOperation left, IOperation right)
+    {
+        if (kind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals)
+        {
+            var nullOther = right.ConstantValue is { HasValue: true, Value: null } ? left : left.ConstantValue is { HasValue: true, Value: null } ? right : null;
+            if (nullOther is not null)
+            {
+                if (IsScope(nullOther, state))
+                {
+                    // A guard is never null.
+                    return kind == BinaryOperatorKind.Equals ? (null, state) : (state, null);
+                }
+
+                var (isNull, notNull) = RefineSubject(state, nullOther, ValueSet.Zero);
+                return kind == BinaryOperatorKind.Equals ? (isNull, notNull) : (notNull, isNull);
+            }
+        }
+
+        if (ResultValues.ConstantOf(right) is { } onRight && ValueSet.WhereTrue(kind, onRight, valueOnLeft: true) is { } whereLeft)
+        {
+            return RefineSubject(state, left, whereLeft);
+        }
+
+        if (ResultValues.ConstantOf(left) is { } onLeft && ValueSet.WhereTrue(kind, onLeft, valueOnLeft: false) is { } whereRight)
+        {
+            return RefineSubject(state, right, whereRight);
+        }
+
+        return (state, state);
+    }
+
+    private (PathState?, PathState?) RefinePattern(PathState state, IOperation value, IPatternOperation pattern)
+    {
+        if (pattern is IRecursivePatternOperation or IDeclarationPatternOperation or ITypePatternOperation)
+        {
+            // Matching a type (or "is { }") proves the value is not null; not matching proves nothing.
+            if (value.Type is { IsReferenceType: true } || value.Type?.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
+            {
+                var (_, notNull) = RefineSubject(state, value, ValueSet.Zero);
+                return (notNull, state);
+            }
+
+            return (state, state);
+        }
+
+        return WhereMatches(pattern) is { } where ? RefineSubject(state, value, where) : (state, state);
+    }
+
+    // The values a pattern matches, or null when it is not a pattern over values.
+    private static ValueSet? WhereMatches(IPatternOperation pattern) => pattern switch
+    {
+        IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } => ValueSet.Zero,
+        IConstantPatternOperation con when ResultValues.ConstantOf(con.Value) is { } c => ValueSet.Single(c),
+        IRelationalPatternOperation rel when ResultValues.ConstantOf(rel.Value) is { } c => ValueSet.WhereTrue(rel.OperatorKind, c, valueOnLeft: true),
+        INegatedPatternOperation negated => WhereMatches(negated.Pattern)?.Complement(),
+        IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.And } both when WhereMatches(both.LeftPattern) is { } l && WhereMatches(both.RightPattern) is { } r => l.Intersect(r),
+        IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.Or } either when WhereMatches(either.LeftPattern) is { } l && WhereMatches(either.RightPattern) is { } r => l.Union(r),
+        IDiscardPatternOperation => ValueSet.All,
+        _ => null,
+    };
+
+    private (PathState?, PathState?) RefineSubject(PathState state, IOperation op, ValueSet whereTrue)
+    {
+        if (_subjects.Subject(op, state) is not { } subject)
+        {
+            return (state, state);
+        }
+
+        var t = subject.Known.Intersect(whereTrue);
+        var f = subject.Known.Except(whereTrue);
+        return (t.IsEmpty ? null : state.WithFact(subject.Key, t), f.IsEmpty ? null : state.WithFact(subject.Key, f));
+    }
+
+    private static bool IsScope(IOperation op, PathState state) => ValueSubjects.ValueOf(op, state) is { } value && state.Scopes.ContainsKey(value);
+}

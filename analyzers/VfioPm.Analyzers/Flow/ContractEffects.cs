@@ -1,0 +1,193 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using VfioPm.Analyzers.Contracts;
+
+namespace VfioPm.Analyzers.Flow;
+
+/// <summary>
+/// The effect model: what a call with a contract does to one path state. Releases are applied before acquires, lock
+/// acquires before PM acquires; an acquire that can fail splits the state by its result (held with the success values,
+/// not held with the failure values).
+/// </summary>
+/// <remarks>
+/// Extension point: a new contract form (ownership handed to object state, a reference per element of a collection,
+/// a flag-conditional acquire) is a new branch of <see cref="Apply"/> that moves counts between
+/// <see cref="ResourceKey"/>s (an object-state key is just another path, "this.PmHeld" or "vdev.Pdev[].Power") and
+/// records what the result says in a value fact. The domain (<see cref="PathState"/>) needs no change for that: keys are
+/// paths, facts are keyed by <see cref="ValueKey"/>.
+/// </remarks>
+internal sealed class ContractEffects
+{
+    private readonly FlowBody _body;
+    private readonly FindingSink _sink;
+
+    public ContractEffects(FlowBody body, FindingSink sink)
+    {
+        _body = body;
+        _sink = sink;
+    }
+
+    /// <summary>The states after <paramref name="invocation"/> (one, or two for an acquire that can fail).</summary>
+    public IEnumerable<PathState> Apply(IInvocationOperation invocation, MethodContract contract, PathState state)
+    {
+        // Dispose of a scope object releases what the scope holds.
+        if ((contract.ReleasesPm || contract.ReleasesLock) && invocation.Instance is { } scopeReceiver
+            && ValueSubjects.ValueOf(scopeReceiver, state) is { } scopeValue && state.Scopes.TryGetValue(scopeValue, out var binding))
+        {
+            yield return binding.IsLock ? ReleaseLock(invocation, binding.Key, state) : ReleasePm(invocation, binding.Key, state);
+            yield break;
+        }
+
+        // A guard whose origin is not visible here (a parameter, a field) is not ours to balance.
+        if ((contract.ReleasesPm || contract.ReleasesLock) && invocation.Instance is { } guard && ReturnsScopeType(guard.Type, contract.ReleasesLock))
+        {
+            yield return state;
+            yield break;
+        }
+
+        var current = state;
+        if (contract.ReleasesPm && _body.PmKeyFor(invocation, contract.ReleasesPmTarget) is { } releaseKey)
+        {
+            current = ReleasePm(invocation, releaseKey, current);
+        }
+
+        if (contract.ReleasesLock && _body.LockKeyFor(invocation, contract.ReleasesLockTarget) is { } unlockKey)
+        {
+            if (contract.IsMonitor)
+            {
+                _body.MonitorKeys.Add(unlockKey);
+            }
+
+            current = ReleaseLock(invocation, unlockKey, current);
+        }
+
+        if (contract.AcquiresLock != LockMode.None && _body.LockKeyFor(invocation, contract.AcquiresLockTarget) is { } lockKey)
+        {
+            if (contract.IsMonitor)
+            {
+                _body.MonitorKeys.Add(lockKey);
+            }
+
+            var result = ValueKey.Result(invocation);
+            if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
+            {
+                // Try-lock: held only on the "true" result.
+                yield return current.WithLock(lockKey, current.ModeOf(lockKey) == LockMode.None ? contract.AcquiresLock : current.ModeOf(lockKey)).WithFact(result, ValueSet.One);
+                yield return current.WithFact(result, ValueSet.Zero);
+                yield break;
+            }
+
+            if (current.ModeOf(lockKey) != LockMode.None)
+            {
+                _sink.Report(FindingKind.LockRecursive, lockKey, invocation.Syntax.GetLocation(), null, "is acquired again while this path already holds it: the same thread would deadlock");
+            }
+
+            current = current.WithLock(lockKey, contract.AcquiresLock);
+            foreach (var argument in invocation.Arguments)
+            {
+                // Monitor.Enter(obj, ref lockTaken): the flag says the lock is held.
+                if (argument.Parameter is { RefKind: RefKind.Ref, Type.SpecialType: SpecialType.System_Boolean } && argument.Value is ILocalReferenceOperation taken)
+                {
+                    current = current.WithoutFact(ValueKey.Local(taken.Local)).WithFact(_body.SubjectOfLocal(taken.Local), ValueSet.One);
+                }
+            }
+
+            if (ReturnsScopeType(invocation.TargetMethod.ReturnType, isLock: true))
+            {
+                current = current.WithScope(result, new ScopeBinding(true, lockKey));
+            }
+        }
+
+        if (contract.AcquiresPm && _body.PmKeyFor(invocation, contract.AcquiresPmTarget) is { } pmKey)
+        {
+            var result = ValueKey.Result(invocation);
+            var origin = new Origin(invocation, HeldOnFailure: !contract.AcquiresPmOnSuccess && ReturnsInt(invocation.TargetMethod));
+            if (ReturnsScopeType(invocation.TargetMethod.ReturnType, isLock: false))
+            {
+                yield return current.WithPm(pmKey, current.CountOf(pmKey) + 1, origin).WithScope(result, new ScopeBinding(false, pmKey));
+                yield break;
+            }
+
+            if (contract.AcquiresPmOnSuccess)
+            {
+                var domain = ResultValues.Domain(invocation.TargetMethod, contract.AcquiresPmSuccess);
+                var success = domain.Intersect(ResultValues.Success(contract.AcquiresPmSuccess));
+                var failure = domain.Except(success);
+                yield return current.WithPm(pmKey, current.CountOf(pmKey) + 1, origin).WithFact(result, success);
+                if (!failure.IsEmpty)
+                {
+                    yield return current.WithFact(result, failure);
+                }
+
+                yield break;
+            }
+
+            current = current.WithPm(pmKey, current.CountOf(pmKey) + 1, origin);
+            if (ReturnsInt(invocation.TargetMethod))
+            {
+                current = current.WithFact(result, ResultValues.Unconditional(invocation.TargetMethod));
+            }
+        }
+        else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock))
+        {
+            // Any other int-returning runtime-PM call (put_sync, resume): its raw result is followed for VPM0008.
+            current = current.WithFact(ValueKey.Result(invocation), ResultValues.Unconditional(invocation.TargetMethod));
+        }
+
+        yield return current;
+    }
+
+    private PathState ReleasePm(IInvocationOperation invocation, ResourceKey key, PathState state)
+    {
+        var count = state.CountOf(key);
+        if (count > 0)
+        {
+            return state.WithPm(key, count - 1);
+        }
+
+        if (state.CountOf(ResourceKey.ContractCredit) > 0)
+        {
+            return state.WithPm(ResourceKey.ContractCredit, 0);
+        }
+
+        _sink.Report(FindingKind.PmUnderflow, key, invocation.Syntax.GetLocation(), null, invocation.TargetMethod.Name);
+        return state;
+    }
+
+    private PathState ReleaseLock(IInvocationOperation invocation, ResourceKey key, PathState state)
+    {
+        if (state.ModeOf(key) == LockMode.None)
+        {
+            _sink.Report(FindingKind.LockReleaseNotHeld, key, invocation.Syntax.GetLocation(), null, "is released on a path where it is not held");
+            return state;
+        }
+
+        return state.WithLock(key, LockMode.None);
+    }
+
+    private static bool ReturnsInt(IMethodSymbol method) => method.ReturnType.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
+
+    // A guard type: its Dispose carries the matching release attribute.
+    private bool ReturnsScopeType(ITypeSymbol? type, bool isLock)
+    {
+        if (type is null)
+        {
+            return false;
+        }
+
+        foreach (var member in type.GetMembers("Dispose"))
+        {
+            if (member is IMethodSymbol dispose && dispose.Parameters.Length == 0)
+            {
+                var c = _body.Contracts.For(dispose);
+                if (isLock ? c.ReleasesLock : c.ReleasesPm)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,268 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using VfioPm.Analyzers.Contracts;
+
+namespace VfioPm.Analyzers.Flow;
+
+/// <summary>
+/// The checks where a path leaves the method: every reference and lock taken in the body is released unless the
+/// method's contract says it is handed to the caller, the caller's reference of a [Releases*] method is put, and a
+/// conditional acquire holds its reference exactly on the paths that return success.
+/// </summary>
+internal sealed class ExitChecker
+{
+    private readonly FlowBody _body;
+    private readonly FindingSink _sink;
+    private readonly ValueSubjects _subjects;
+
+    public ExitChecker(FlowBody body, FindingSink sink, ValueSubjects subjects)
+    {
+        _body = body;
+        _sink = sink;
+        _subjects = subjects;
+    }
+
+    private MethodContract Self => _body.Self;
+
+    public void Check(IReadOnlyCollection<PathState> states, BasicBlock source, ControlFlowBranch branch, IOperation? returned)
+    {
+        var exit = new ExitSite(this, source, branch);
+        foreach (var state in states)
+        {
+            CheckPmAtExit(state, exit);
+            CheckOnSuccessReturn(state, exit, returned);
+            CheckLocksAtExit(state, exit);
+            if (returned is not null)
+            {
+                CheckReturnedResult(state, returned);
+            }
+        }
+    }
+
+    // Reaching definitions for VPM0008: the value returned on this path is, unchanged, what a runtime-PM call returned
+    // (followed through locals and captures, killed by any other assignment), and it may be an error here.
+    private void CheckReturnedResult(PathState state, IOperation returned)
+    {
+        if (ValueSubjects.ValueOf(returned, state) is not { Site: IInvocationOperation call } value
+            || !state.Facts.TryGetValue(value, out var known) || !known.Overlaps(ValueSet.Negative))
+        {
+            return;
+        }
+
+        var contract = _body.Contracts.For(call.TargetMethod);
+        if (call.TargetMethod.ReturnType.SpecialType == SpecialType.System_Int32 && (contract.AcquiresPm || contract.ReleasesPm || contract.ExcludesLock))
+        {
+            _sink.Report(FindingKind.RawPmResultReturned, new ResourceKey(call.TargetMethod.Name + "()"), ArmReturning(returned, value, state).Syntax.GetLocation(), call.Syntax.GetLocation(), call.TargetMethod.Name + "()");
+        }
+    }
+
+    // "return err != 0 ? err : ret": the arm that carries the result, not the whole expression (a fix masks that arm
+    // only, leaving the other path alone).
+    private IOperation ArmReturning(IOperation returned, ValueKey value, PathState state)
+    {
+        var unwrapped = returned;
+        while (unwrapped is IConversionOperation { IsImplicit: true } conversion)
+        {
+            unwrapped = conversion.Operand;
+        }
+
+        if (unwrapped is IFlowCaptureReferenceOperation reference && _body.CaptureDefinitions.TryGetValue(reference.Id, out var definitions))
+        {
+            foreach (var definition in definitions)
+            {
+                if (ValueSubjects.ValueOf(definition.Value, state) is { } armValue && armValue.Equals(value))
+                {
+                    return ArmReturning(definition.Value, value, state);
+                }
+            }
+        }
+
+        return returned;
+    }
+
+    private void CheckPmAtExit(PathState state, ExitSite exit)
+    {
+        if (state.Pm.IsEmpty && !Self.AcquiresPm)
+        {
+            return; // nothing held and nothing promised: the common exit
+        }
+
+        if (state.CountOf(ResourceKey.ContractCredit) > 0)
+        {
+            _sink.Report(FindingKind.ContractMismatch, ResourceKey.ContractCredit, exit.Location, null, "release a runtime-PM reference|does not put one on the path that " + exit.Detail, pmResource: true);
+        }
+
+        var held = state.Pm.Where(kv => kv.Key != ResourceKey.ContractCredit && kv.Value > 0).ToList();
+        if (Self.AcquiresPm)
+        {
+            var expectedKey = _body.SelfPmKey;
+            var matching = held.Where(kv => expectedKey is not { } e || kv.Key == e).ToList();
+            var satisfied = matching.Count == 1 && matching[0].Value == 1;
+            if (!satisfied && !Self.AcquiresPmOnSuccess)
+            {
+                _sink.Report(FindingKind.ContractMismatch, expectedKey ?? new ResourceKey("this"), exit.Location, null, "return holding a runtime-PM reference|does not hold one on the path that " + exit.Detail, pmResource: true);
+            }
+
+            if (satisfied || (matching.Count == 0 && Self.AcquiresPmOnSuccess))
+            {
+                held = held.Where(kv => !matching.Contains(kv)).ToList();
+            }
+        }
+
+        if (Self.ReleasesPm && _body.SelfPmKey is { } selfKey && state.CountOf(selfKey) > 0)
+        {
+            _sink.Report(FindingKind.ContractMismatch, selfKey, exit.Location, null, "release the runtime-PM reference on '" + selfKey.Display + "'|still holds it on the path that " + exit.Detail, pmResource: true);
+            held = held.Where(kv => kv.Key != selfKey).ToList();
+        }
+
+        foreach (var kv in held)
+        {
+            state.Origins.TryGetValue(kv.Key, out var origin);
+            var getSyncFailure = IsGetSyncFailure(state, origin);
+            _sink.Report(FindingKind.PmLeak, kv.Key, exit.Location, origin?.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure);
+        }
+    }
+
+    // [AcquiresPmReference(OnSuccess = true)]: what the method returns must say whether it holds the reference.
+    private void CheckOnSuccessReturn(PathState state, ExitSite exit, IOperation? returned)
+    {
+        if (!Self.AcquiresPm || !Self.AcquiresPmOnSuccess || _body.TrustPmBody || returned is null || _subjects.ValuesOf(returned, state) is not { } values)
+        {
+            return;
+        }
+
+        var held = _body.SelfPmKey is { } selfKey ? state.CountOf(selfKey) > 0 : state.Pm.Any(kv => kv.Key != ResourceKey.ContractCredit && kv.Value > 0);
+        var success = ResultValues.Success(Self.AcquiresPmSuccess);
+        var reportKey = _body.SelfPmKey ?? new ResourceKey("this");
+        if (held && !values.Overlaps(success) && GetSyncFailureHolding(state) is { } getSync)
+        {
+            // The reference still held on this failure exit is get_sync's own, on its failure path: that is VPM0003's
+            // verdict at the get_sync, not a contract mismatch at the return.
+            _sink.Report(FindingKind.PmLeak, getSync.Key, exit.Location, getSync.Origin.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure: true);
+        }
+        else if (held && !values.Overlaps(success))
+        {
+            _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns failure while holding one on the path that " + exit.Detail, pmResource: true);
+        }
+        else if (!held && values.IsSubsetOf(success))
+        {
+            _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns success without holding one on the path that " + exit.Detail, pmResource: true);
+        }
+    }
+
+    // A held reference taken by an acquire that keeps it on failure (get_sync) whose result is known to be a failure here.
+    private (ResourceKey Key, Origin Origin)? GetSyncFailureHolding(PathState state)
+    {
+        foreach (var kv in state.Pm)
+        {
+            if (kv.Value > 0 && state.Origins.TryGetValue(kv.Key, out var origin) && IsGetSyncFailure(state, origin))
+            {
+                return (kv.Key, origin);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsGetSyncFailure(PathState state, Origin? origin) =>
+        origin is { HeldOnFailure: true } && state.Facts.TryGetValue(ValueKey.Result(origin.Site), out var result) && !result.IsEmpty && result.IsSubsetOf(ValueSet.Negative);
+
+    private void CheckLocksAtExit(PathState state, ExitSite exit)
+    {
+        var selfLock = _body.SelfLockKey;
+        foreach (var kv in state.Locks)
+        {
+            var expected = kv.Key == selfLock && (Self.AcquiresLock != LockMode.None || (Self.RequiresLock != LockMode.None && !Self.ReleasesLock));
+            if (!expected)
+            {
+                _sink.Report(FindingKind.LockLeak, kv.Key, exit.Location, null, "is still held on the path that " + exit.Detail);
+            }
+        }
+
+        if (selfLock is { } lockKey && state.ModeOf(lockKey) == LockMode.None)
+        {
+            if (Self.AcquiresLock != LockMode.None)
+            {
+                _sink.Report(FindingKind.ContractMismatch, lockKey, exit.Location, null, pmResource: false, detail: "return holding '" + lockKey.Display + "'|does not hold it on the path that " + exit.Detail);
+            }
+            else if (Self.RequiresLock != LockMode.None && !Self.ReleasesLock)
+            {
+                _sink.Report(FindingKind.ContractMismatch, lockKey, exit.Location, null, pmResource: false, detail: "keep '" + lockKey.Display + "' held|releases it on the path that " + exit.Detail);
+            }
+        }
+    }
+
+    private Location ExitLocation(BasicBlock source, ControlFlowBranch branch)
+    {
+        if (branch.Semantics is ControlFlowBranchSemantics.Return && source.BranchValue is { } value)
+        {
+            return (value.Syntax.FirstAncestorOrSelf<ReturnStatementSyntax>() ?? value.Syntax).GetLocation();
+        }
+
+        if (branch.Semantics is ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow && source.BranchValue is { } thrown)
+        {
+            return (thrown.Syntax.FirstAncestorOrSelf<ThrowStatementSyntax>() as SyntaxNode
+                ?? thrown.Syntax.FirstAncestorOrSelf<ThrowExpressionSyntax>() ?? thrown.Syntax).GetLocation();
+        }
+
+        if (source.Operations.LastOrDefault() is { } last && last.Syntax.FirstAncestorOrSelf<ReturnStatementSyntax>() is { } ret)
+        {
+            return ret.GetLocation();
+        }
+
+        // "if (c) return;" in a void method: the graph keeps no syntax for the return; find it under the if.
+        if (source.BranchValue?.Syntax.FirstAncestorOrSelf<IfStatementSyntax>() is { } ifStatement
+            && ifStatement.Statement.DescendantNodesAndSelf().OfType<ReturnStatementSyntax>().FirstOrDefault() is { } voidReturn)
+        {
+            return voidReturn.GetLocation();
+        }
+
+        return EndOfBody();
+    }
+
+    private Location EndOfBody()
+    {
+        var root = _body.Cfg.OriginalOperation.Syntax;
+        var close = root.DescendantTokens().LastOrDefault(t => t.IsKind(SyntaxKind.CloseBraceToken));
+        return close == default ? root.GetLocation() : close.GetLocation();
+    }
+
+    private string ExitDetail(BasicBlock source, ControlFlowBranch branch)
+    {
+        var location = ExitLocation(source, branch);
+        var line = location.GetLineSpan().StartLinePosition.Line + 1;
+        return branch.Semantics switch
+        {
+            ControlFlowBranchSemantics.Throw or ControlFlowBranchSemantics.Rethrow => $"throws at line {line}",
+            _ when location.SourceSpan.Length == 1 => "reaches the end of the method",
+            _ => $"returns at line {line}",
+        };
+    }
+
+    // Where a path leaves the method and how a message says so. Both are only worked out when something is reported:
+    // finding the return statement and its line for every exit of every body cost more than the checks themselves.
+    private sealed class ExitSite
+    {
+        private readonly ExitChecker _checker;
+        private readonly BasicBlock _source;
+        private readonly ControlFlowBranch _branch;
+        private Location? _location;
+        private string? _detail;
+
+        public ExitSite(ExitChecker checker, BasicBlock source, ControlFlowBranch branch)
+        {
+            _checker = checker;
+            _source = source;
+            _branch = branch;
+        }
+
+        public Location Location => _location ??= _checker.ExitLocation(_source, _branch);
+
+        public string Detail => _detail ??= _checker.ExitDetail(_source, _branch);
+    }
+}

@@ -1,0 +1,504 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using VfioPm.Analyzers.Contracts;
+
+namespace VfioPm.Analyzers.Flow;
+
+/// <summary>
+/// What every part of one body's analysis shares, fixed before solving: the graph, the method's own contract and the
+/// keys it names, how expressions are named (aliases, flow captures), and whether the body is trusted. Only
+/// <see cref="MonitorKeys"/> and the key cache grow while solving; both are read-only once the result is built.
+/// </summary>
+internal sealed class FlowBody
+{
+    private readonly Dictionary<(IInvocationOperation, string?, bool), ResourceKey?> _keyCache = new(CallKeyComparer.Instance);
+
+    public FlowBody(ControlFlowGraph cfg, IMethodSymbol? method, ContractReader contracts)
+    {
+        Cfg = cfg;
+        Method = method;
+        Contracts = contracts;
+        Self = method is null ? MethodContract.Empty : contracts.For(method);
+        Keys = new ResourceKeys(ResourceKeys.FindAliases(cfg.Blocks.SelectMany(b => b.Operations.Concat(b.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { b.BranchValue }))));
+        var pmTarget = Self.AcquiresPm ? Self.AcquiresPmTarget : Self.ReleasesPmTarget;
+        var staticWithoutTarget = method is not null && (Self.AcquiresPm || Self.ReleasesPm) && pmTarget is null && StaticDeviceBinding.NeedsBinding(method);
+        if (staticWithoutTarget)
+        {
+            // No receiver to be the resource: the contract names the single device parameter, or is malformed.
+            pmTarget = StaticDeviceBinding.TargetFor(method!, out var candidates);
+            UnboundStaticDevices = pmTarget is null ? candidates : null;
+        }
+
+        SelfPmKey = SelfKey(pmTarget, isLock: false);
+        SelfLockKey = SelfKey(Self.AcquiresLock != LockMode.None ? Self.AcquiresLockTarget : Self.ReleasesLock ? Self.ReleasesLockTarget : Self.RequiresLockTarget, isLock: true);
+
+        // Clang's rule: a contract on the receiver itself ("this" is the resource) describes a primitive whose body is
+        // trusted, not checked (RuntimePm.Get, MemoryLock.DownWrite, a file's own get/put wrappers).
+        TrustPmBody = staticWithoutTarget
+            ? UnboundStaticDevices is not null // malformed: reported by VPM0011, the body itself not judged
+            : (Self.AcquiresPm && Self.AcquiresPmTarget is null) || (Self.ReleasesPm && Self.ReleasesPmTarget is null);
+        TrustLockBody = method is not null && !HasMemoryLockMember(method.ContainingType)
+            && ((Self.AcquiresLock != LockMode.None && Self.AcquiresLockTarget is null) || (Self.ReleasesLock && Self.ReleasesLockTarget is null));
+
+        foreach (var block in cfg.Blocks)
+        {
+            foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
+            {
+                if (op is IFlowCaptureOperation captured)
+                {
+                    if (!CaptureDefinitions.TryGetValue(captured.Id, out var definitions))
+                    {
+                        CaptureDefinitions[captured.Id] = definitions = new List<IFlowCaptureOperation>(2);
+                    }
+
+                    definitions.Add(captured);
+                }
+
+                if (op is IFlowCaptureOperation capture && Keys.PathOf(capture.Value, CapturePaths) is { } path)
+                {
+                    CapturePaths[capture.Id] = path;
+                }
+
+                if (op is IFlowCaptureOperation { Value: ILocalReferenceOperation capturedLocal } localCapture)
+                {
+                    CaptureLocals[localCapture.Id] = capturedLocal.Local;
+                }
+            }
+        }
+
+        TrackedSubjects = FindTrackedSubjects();
+        LiveSubjects = TrackedSubjects.Count == 0 ? null : FindLiveSubjects();
+    }
+
+    /// <summary>
+    /// Per block ordinal, the tracked subjects some later test may still read (backward liveness over the graph);
+    /// null when nothing is tracked. A fact about a subject no later test reads only splits paths, so it is dropped
+    /// where a path enters a block — what keeps sequential "if (a) lock … if (a) unlock" pairs from multiplying.
+    /// </summary>
+    public HashSet<ValueKey>?[]? LiveSubjects { get; }
+
+    /// <summary>
+    /// The locals, parameters and member paths whose values are worth tracking: those read by at least two of this
+    /// body's tests (branch conditions, bool copies of conditions, and — for a conditional acquire — returns). A value
+    /// tested once cannot make two tests agree, so tracking it would only split paths for nothing.
+    /// </summary>
+    public HashSet<ValueKey> TrackedSubjects { get; }
+
+    /// <summary>
+    /// The subject an expression reads, without looking at any path: a local (or the path an alias local stands for),
+    /// a parameter, a member path, through conversions and flow captures.
+    /// </summary>
+    public ValueKey? SubjectOf(IOperation op)
+    {
+        switch (op)
+        {
+            case IConversionOperation c:
+                return SubjectOf(c.Operand);
+            case IParenthesizedOperation p:
+                return SubjectOf(p.Operand);
+            case ILocalReferenceOperation l:
+                return SubjectOfLocal(l.Local);
+            case IParameterReferenceOperation parameter:
+                return ValueKey.Member(parameter.Parameter.Name);
+            case IFieldReferenceOperation or IPropertyReferenceOperation:
+                return PathOf(op) is { } path ? ValueKey.Member(path) : null;
+            case IFlowCaptureReferenceOperation cr when CaptureLocals.TryGetValue(cr.Id, out var local):
+                return SubjectOfLocal(local);
+            case IFlowCaptureReferenceOperation cr when CapturePaths.TryGetValue(cr.Id, out var capturedPath):
+                return ValueKey.Member(capturedPath);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The subject a local stands for: the path it aliases, or the local itself.</summary>
+    public ValueKey SubjectOfLocal(ILocalSymbol local) => Keys.AliasOf(local) is { } alias ? ValueKey.Member(alias) : ValueKey.Local(local);
+
+    /// <summary>The subjects a condition tests (both sides of a comparison, the operand of a null test or a pattern).</summary>
+    public void CollectTested(IOperation condition, List<ValueKey> into)
+    {
+        switch (condition)
+        {
+            case IConversionOperation c:
+                CollectTested(c.Operand, into);
+                return;
+            case IParenthesizedOperation p:
+                CollectTested(p.Operand, into);
+                return;
+            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                CollectTested(not.Operand, into);
+                return;
+            case IIsNullOperation isNull:
+                AddSubject(isNull.Operand, into);
+                return;
+            case IIsPatternOperation pattern:
+                AddSubject(pattern.Value, into);
+                return;
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.And or BinaryOperatorKind.Or } logical:
+                CollectTested(logical.LeftOperand, into);
+                CollectTested(logical.RightOperand, into);
+                return;
+            case IBinaryOperation binary:
+                AddSubject(binary.LeftOperand, into);
+                AddSubject(binary.RightOperand, into);
+                return;
+            default:
+                if (condition.Type?.SpecialType == SpecialType.System_Boolean)
+                {
+                    AddSubject(condition, into);
+                }
+
+                return;
+        }
+    }
+
+    private void AddSubject(IOperation op, List<ValueKey> into)
+    {
+        if (SubjectOf(op) is { } subject)
+        {
+            into.Add(subject);
+        }
+    }
+
+    private HashSet<ValueKey>?[] FindLiveSubjects()
+    {
+        var blocks = Cfg.Blocks;
+        var testedIn = new List<ValueKey>[blocks.Length];
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            var list = new List<ValueKey>();
+            var block = blocks[i];
+            if (block.BranchValue is { } value)
+            {
+                CollectTested(value, list);
+                AddSubject(value, list);
+            }
+
+            foreach (var op in block.Operations)
+            {
+                foreach (var nested in ResourceKeys.Walk(op))
+                {
+                    // A copy reads its source's fact; a bool copy of a condition reads what the condition tests.
+                    if (nested is IVariableDeclaratorOperation { Initializer: { } init })
+                    {
+                        CollectTested(init.Value, list);
+                        AddSubject(init.Value, list);
+                    }
+                    else if (nested is ISimpleAssignmentOperation assignment)
+                    {
+                        CollectTested(assignment.Value, list);
+                        AddSubject(assignment.Value, list);
+                    }
+                }
+            }
+
+            list.RemoveAll(k => !TrackedSubjects.Contains(k));
+            if (InFinally(block))
+            {
+                // The end of a finally continues wherever the branch through it was going: keep everything live.
+                list.AddRange(TrackedSubjects);
+            }
+
+            testedIn[i] = list;
+        }
+
+        var live = new HashSet<ValueKey>?[blocks.Length];
+        var changed = true;
+        for (var pass = 0; changed && pass < 50; pass++)
+        {
+            changed = false;
+            for (var i = blocks.Length - 1; i >= 0; i--)
+            {
+                var set = live[i] ??= new HashSet<ValueKey>();
+                var before = set.Count;
+                set.UnionWith(testedIn[i]);
+                foreach (var successor in Successors(blocks[i]))
+                {
+                    if (live[successor] is { } after)
+                    {
+                        set.UnionWith(after);
+                    }
+                }
+
+                changed |= set.Count != before;
+            }
+        }
+
+        return live;
+    }
+
+    private static bool InFinally(BasicBlock block)
+    {
+        for (var r = block.EnclosingRegion; r is not null; r = r.EnclosingRegion)
+        {
+            if (r.Kind == ControlFlowRegionKind.Finally)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Where control can go from a block: its branches, the finally regions they pass through, and the handlers of an
+    // enclosing try (an exception can leave from anywhere in it).
+    private static IEnumerable<int> Successors(BasicBlock block)
+    {
+        if (block.FallThroughSuccessor?.Destination is { } fall)
+        {
+            yield return fall.Ordinal;
+        }
+
+        if (block.ConditionalSuccessor?.Destination is { } conditional)
+        {
+            yield return conditional.Ordinal;
+        }
+
+        foreach (var branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
+        {
+            if (branch is null)
+            {
+                continue;
+            }
+
+            foreach (var region in branch.FinallyRegions)
+            {
+                yield return region.FirstBlockOrdinal;
+            }
+        }
+
+        for (var r = block.EnclosingRegion; r is not null; r = r.EnclosingRegion)
+        {
+            if (r.Kind == ControlFlowRegionKind.Try && r.EnclosingRegion is { } tryRegion)
+            {
+                foreach (var handler in tryRegion.NestedRegions)
+                {
+                    if (handler.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler or ControlFlowRegionKind.Finally)
+                    {
+                        yield return handler.FirstBlockOrdinal;
+                    }
+                }
+            }
+        }
+    }
+
+    private HashSet<ValueKey> FindTrackedSubjects()
+    {
+        var counts = new Dictionary<ValueKey, int>();
+        var tested = new List<ValueKey>();
+        var copies = new List<(ValueKey Target, ValueKey Source)>();
+        foreach (var block in Cfg.Blocks)
+        {
+            if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } condition)
+            {
+                CollectTested(condition, tested);
+            }
+            else if (block.BranchValue is { } returned && Self.AcquiresPmOnSuccess && block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return)
+            {
+                AddSubject(returned, tested);
+            }
+
+            foreach (var op in block.Operations)
+            {
+                foreach (var nested in ResourceKeys.Walk(op))
+                {
+                    // A bool copied from a condition ("bool take = !flag;") is a test of what the condition reads, and
+                    // the copy is a subject of its own.
+                    var (target, value) = nested switch
+                    {
+                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation t } a => (t.Local, a.Value),
+                        IVariableDeclaratorOperation { Initializer: { } init } d => (d.Symbol, init.Value),
+                        _ => (null, null),
+                    };
+                    if (target is not null && value is not null && SubjectOf(value) is { } source && Keys.AliasOf(target) is null)
+                    {
+                        copies.Add((ValueKey.Local(target), source));
+                    }
+
+                    if (target is { Type.SpecialType: SpecialType.System_Boolean } && value is not null && value.ConstantValue is not { HasValue: true })
+                    {
+                        var before = tested.Count;
+                        CollectTested(value, tested);
+                        if (tested.Count > before)
+                        {
+                            tested.Add(SubjectOfLocal(target));
+                        }
+                    }
+                }
+            }
+        }
+
+        foreach (var subject in tested)
+        {
+            counts[subject] = counts.TryGetValue(subject, out var n) ? n + 1 : 1;
+        }
+
+        var tracked = new HashSet<ValueKey>();
+        foreach (var kv in counts)
+        {
+            if (kv.Value >= 2)
+            {
+                tracked.Add(kv.Key);
+            }
+        }
+
+        // A tracked local copied from another subject ("parent = dev.Parent") takes that subject's fact at the copy:
+        // the source is tracked too (twice, so a copy of a copy is followed).
+        for (var pass = 0; pass < 2 && copies.Count > 0; pass++)
+        {
+            foreach (var (target, source) in copies)
+            {
+                if (tracked.Contains(target))
+                {
+                    tracked.Add(source);
+                }
+            }
+        }
+
+        return tracked;
+    }
+
+    public ControlFlowGraph Cfg { get; }
+
+    public IMethodSymbol? Method { get; }
+
+    public ContractReader Contracts { get; }
+
+    /// <summary>The method's own contract.</summary>
+    public MethodContract Self { get; }
+
+    public ResourceKeys Keys { get; }
+
+    /// <summary>The path each flow capture of a plain access path stands for.</summary>
+    public Dictionary<CaptureId, string> CapturePaths { get; } = new();
+
+    /// <summary>Every assignment of each flow capture (a ternary's or a coalesce's arms).</summary>
+    public Dictionary<CaptureId, List<IFlowCaptureOperation>> CaptureDefinitions { get; } = new();
+
+    /// <summary>The local each flow capture of a local reads.</summary>
+    public Dictionary<CaptureId, ILocalSymbol> CaptureLocals { get; } = new();
+
+    /// <summary>The PM key the method's own contract names (null: the receiver itself, or none).</summary>
+    public ResourceKey? SelfPmKey { get; }
+
+    /// <summary>The lock key the method's own contract names.</summary>
+    public ResourceKey? SelfLockKey { get; }
+
+    public bool TrustPmBody { get; }
+
+    /// <summary>
+    /// For a static method whose runtime-PM contract names no device and that has no single device parameter to bind
+    /// it to: the device parameters it has (none, or several). Null otherwise.
+    /// </summary>
+    public IReadOnlyList<string>? UnboundStaticDevices { get; }
+
+    public bool TrustLockBody { get; }
+
+    /// <summary>Locks taken with a BCL monitor (lock statement): only [GuardedBy] cares about them.</summary>
+    public HashSet<ResourceKey> MonitorKeys { get; } = new();
+
+    /// <summary>The path of an expression, or null when it is not a plain access path.</summary>
+    public string? PathOf(IOperation? operation) => Keys.PathOf(operation, CapturePaths);
+
+    /// <summary>The PM key of a runtime-PM contract on <paramref name="invocation"/>.</summary>
+    public ResourceKey? PmKeyFor(IInvocationOperation invocation, string? target) => CachedKey(invocation, target, isLock: false);
+
+    /// <summary>The lock key of a memory_lock contract: the receiver's MemoryLock member, or the receiver itself when it is the lock.</summary>
+    public ResourceKey? LockKeyFor(IInvocationOperation invocation, string? target) => CachedKey(invocation, target, isLock: true);
+
+    /// <summary>The same keys without the cache, for rules reading a finished result from several threads.</summary>
+    public ResourceKey? ComputeKey(IInvocationOperation invocation, string? target, bool isLock)
+    {
+        var path = isLock ? ComputeLockPath(invocation, target) : Keys.KeyFor(invocation, target, CapturePaths);
+        return path is null ? null : new ResourceKey(path);
+    }
+
+    // A call's key depends only on its syntax and the aliases/captures fixed before solving: remember it per call while
+    // solving (the solver is single-threaded).
+    private ResourceKey? CachedKey(IInvocationOperation invocation, string? target, bool isLock)
+    {
+        var cacheKey = (invocation, target, isLock);
+        if (!_keyCache.TryGetValue(cacheKey, out var key))
+        {
+            key = ComputeKey(invocation, target, isLock);
+            _keyCache[cacheKey] = key;
+        }
+
+        return key;
+    }
+
+    private string? ComputeLockPath(IInvocationOperation invocation, string? target)
+    {
+        if (target is not null)
+        {
+            return Keys.KeyFor(invocation, target, CapturePaths);
+        }
+
+        var receiverPath = invocation.Instance is null ? null : Keys.PathOf(invocation.Instance, CapturePaths);
+        if (receiverPath is null)
+        {
+            return null;
+        }
+
+        return HasMemoryLockMember(invocation.TargetMethod.ContainingType) ? receiverPath + ".MemoryLock" : receiverPath;
+    }
+
+    public static bool HasMemoryLockMember(ITypeSymbol? type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.GetMembers("MemoryLock").Length > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private ResourceKey? SelfKey(string? target, bool isLock)
+    {
+        if (Method is null)
+        {
+            return null;
+        }
+
+        if (target is not null)
+        {
+            var head = target.Split('.')[0];
+            foreach (var p in Method.Parameters)
+            {
+                if (p.Name == head)
+                {
+                    return new ResourceKey(target);
+                }
+            }
+
+            return new ResourceKey("this." + target);
+        }
+
+        if (isLock)
+        {
+            return new ResourceKey(HasMemoryLockMember(Method.ContainingType) ? "this.MemoryLock" : "this");
+        }
+
+        return null;
+    }
+
+    // Identity of a (call, contract target, kind) triple for the key cache: the call by reference, the target string by
+    // reference (contracts are cached, so one contract's target is one instance; another instance only misses the
+    // cache).
+    private sealed class CallKeyComparer : IEqualityComparer<(IInvocationOperation Call, string? Target, bool IsLock)>
+    {
+        public static readonly CallKeyComparer Instance = new();
+
+        public bool Equals((IInvocationOperation Call, string? Target, bool IsLock) x, (IInvocationOperation Call, string? Target, bool IsLock) y) =>
+            ReferenceEquals(x.Call, y.Call) && ReferenceEquals(x.Target, y.Target) && x.IsLock == y.IsLock;
+
+        public int GetHashCode((IInvocationOperation Call, string? Target, bool IsLock) key) =>
+            (System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Call) * 31) + (key.IsLock ? 1 : 0);
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using VfioPm.Analyzers.Contracts;
+
+namespace VfioPm.Analyzers.Flow;
+
+/// <summary>A point the dataflow's observer saw: a call or member reference, with every path state reaching it then.</summary>
+/// <param name="Operation">The operation.</param>
+/// <param name="States">A snapshot of the states.</param>
+internal readonly record struct FlowPoint(IOperation Operation, IReadOnlyCollection<PathState> States);
+
+/// <summary>
+/// The solved dataflow of one body, immutable, read by every flow rule (possibly on several threads at once): the
+/// findings, the points a rule can act on in the order the solver saw them, and the key helpers the rules name
+/// resources with.
+/// </summary>
+internal sealed class FlowResult
+{
+    private readonly FlowBody _body;
+    private readonly ImmutableArray<FlowPoint> _points;
+    private readonly ImmutableHashSet<ResourceKey> _monitorKeys;
+
+    public FlowResult(FlowBody body, ImmutableArray<FlowFinding> findings, ImmutableArray<FlowPoint> points)
+    {
+        _body = body;
+        Findings = findings;
+        _points = points;
+        _monitorKeys = body.MonitorKeys.ToImmutableHashSet();
+    }
+
+    /// <summary>What was found.</summary>
+    public ImmutableArray<FlowFinding> Findings { get; }
+
+    /// <summary>The method's own contract.</summary>
+    public MethodContract Self => _body.Self;
+
+    /// <summary>The device parameters of a static method whose PM contract cannot be bound to one (see <see cref="FlowBody.UnboundStaticDevices"/>).</summary>
+    public IReadOnlyList<string>? UnboundStaticDevices => _body.UnboundStaticDevices;
+
+    /// <summary>True for a lock taken with a BCL monitor (lock statement): only [GuardedBy] cares about it.</summary>
+    public bool IsMonitorKey(ResourceKey key) => _monitorKeys.Contains(key);
+
+    /// <summary>The lock key of a memory_lock contract: the receiver's MemoryLock member, or the receiver itself when it is the lock.</summary>
+    public ResourceKey? LockKeyFor(IInvocationOperation invocation, string? target) => _body.ComputeKey(invocation, target, isLock: true);
+
+    /// <summary>The PM key of a runtime-PM contract on <paramref name="invocation"/>.</summary>
+    public ResourceKey? PmKeyFor(IInvocationOperation invocation, string? target) => _body.ComputeKey(invocation, target, isLock: false);
+
+    /// <summary>The path of an expression (for rules that key on field owners).</summary>
+    public string? PathOf(IOperation operation) => _body.PathOf(operation);
+
+    /// <summary>Feeds every recorded point to <paramref name="observer"/>, in the order the solver saw them.</summary>
+    public void Replay(Action<FlowResult, IOperation, IReadOnlyCollection<PathState>> observer)
+    {
+        foreach (var point in _points)
+        {
+            observer(this, point.Operation, point.States);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// kind: correct
+// needs: contracts
+// ports: drivers/vfio/pci/vfio_pci_core.c vfio_pci_core_sriov_configure() — 2026 form (40ef3edf151e): sriov_active set under
+//        memory_lock, pci_enable_sriov() outside it
+// why: enable keeps the PF reference while VFs exist and disable puts it once (issue 12: ownership held by sriov_active)
+namespace KernelCorpus.Cases;
+
+public static class VfioPciCoreSriovConfigurePort
+{
+    public static int VfioPciCoreSriovConfigure(CoreDevice vdev, int nrVirtfn)
+    {
+        var pdev = vdev.Pdev;
+        int ret = 0;
+
+        if (nrVirtfn != 0)
+        {
+            lock (Vfio.SriovPfsMutex)
+            {
+                // Only the thread that adds the PF to the list may enable SR-IOV, once, until it is disabled.
+                if (vdev.InSriovPfList)
+                    return -Errno.EINVAL;
+                vdev.InSriovPfList = true;
+            }
+
+            // The PF must stay in D0 while VFs exist: resume it and keep the reference until SR-IOV is disabled.
+            ret = pdev.Power.ResumeAndGet();
+            if (ret != 0)
+                goto out_del;
+
+            vdev.MemoryLock.DownWrite();
+            Vfio.SetPowerState(vdev, PciPowerState.D0);
+            vdev.SriovActive = true;
+            vdev.MemoryLock.UpWrite();
+
+            ret = Pci.EnableSriov(pdev, nrVirtfn);
+            if (ret != 0)
+            {
+                vdev.SriovActive = false;
+                pdev.Power.Put();
+                goto out_del;
+            }
+            return nrVirtfn;
+        }
+
+        if (Pci.NumVf(pdev) != 0)
+        {
+            Pci.DisableSriov(pdev);
+            vdev.SriovActive = false;
+            pdev.Power.Put();
+        }
+
+    out_del:
+        lock (Vfio.SriovPfsMutex)
+            vdev.InSriovPfList = false;
+        return ret;
+    }
+}

@@ -1,0 +1,55 @@
+// kind: fixed
+// needs: contracts
+// ports: sound/soc/sof/debug.c snd_sof_handle_fw_exception() and sound/soc/sof/core.c snd_sof_device_remove() — after the
+//        fix, where the reference is taken once and recorded in d3_prevented; remove gives it back
+// fix: "ASoC: SOF: Fix runtime pm usage counter balance after fw exception" (Peter Ujfalusi, 2024; thesofproject/linux#4787)
+// why: the reference that keeps the DSP out of D3 is owned by a flag of the device (issue 12: ownership held by object state)
+namespace KernelCorpus.Cases;
+
+public abstract class SofFwExceptionRetainCtx
+{
+    protected SofFwExceptionRetainCtx(Device dev) => Dev = dev;
+
+    public Device Dev { get; }
+
+    public bool IpcDumpPrinted;
+    public bool D3Prevented;
+
+    public void SndSofHandleFwException(string msg)
+    {
+        if (RetainContext && !D3Prevented)
+        {
+            // Should we prevent the DSP from entering D3?
+            if (!IpcDumpPrinted)
+            {
+                // dev_info(sdev->dev, "Attempting to prevent DSP from entering D3 state to preserve context\n");
+            }
+            D3Prevented = true;
+            Dev.Power.GetNoResume();
+        }
+
+        // Dump vital information to the logs.
+        IpcDump();
+        DspDbgDump(msg);
+    }
+
+    // snd_sof_device_remove(): balance the usage count if an exception prevented D3 to preserve the context.
+    public void DeviceRemove()
+    {
+        if (D3Prevented)
+        {
+            D3Prevented = false;
+            Dev.Power.PutNoIdle();
+        }
+
+        UnregisterMachine();
+    }
+
+    protected abstract bool RetainContext { get; }
+
+    protected abstract void IpcDump();
+
+    protected abstract void DspDbgDump(string msg);
+
+    protected abstract void UnregisterMachine();
+}
