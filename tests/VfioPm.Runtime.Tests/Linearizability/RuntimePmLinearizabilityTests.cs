@@ -32,4 +32,13 @@ public sealed class RuntimePmLinearizabilityTests
         _output.WriteLine(figures.ToString());
         Assert.True(figures.Histories >= 100, figures.ToString());
     }
+
+    [Fact]
+    public void OnTheThreadPoolWorkqueueEveryHistoryIsExplainedWithTheWorkerPlacedByTheExplorer()
+    {
+        var figures = new RunFigures();
+        RpmLinearizability.Check(RpmLinearizability.ThreadPoolAlphabet, figures, _output.WriteLine, iterations: 80, threadPool: true);
+        _output.WriteLine(figures.ToString());
+        Assert.True(figures.Histories >= 80, figures.ToString());
+    }
 }
