@@ -9,27 +9,63 @@ namespace VfioPm.Benchmarks.Tracing;
 /// <summary>
 /// The get/put pair of two builds of <c>VfioPm.Runtime.dll</c> in one process (each in its own load context), timed on
 /// the thread's CPU clock so that time the scheduler gives to other work on a shared machine does not count; the best
-/// of many rounds, the two builds alternating. A second copy of identical code measures slower than the first in one
-/// process (about 15% on our machine), so each comparison runs twice, the builds loaded in both orders, and reports the
-/// geometric mean of the two ratios, in which that bias cancels.
+/// of many rounds, the two builds alternating. In one process a second-loaded copy of identical code measures slower
+/// than the first (about 15% on our machine), so each comparison runs in two fresh child processes, the builds loaded
+/// in both orders, and reports the geometric mean of the two ratios, in which that bias cancels.
 /// </summary>
 public static class TwoBuildsGetPut
 {
+    /// <summary>The hidden command line verb of one pass: <c>two-builds-pass &lt;first.dll&gt; &lt;second.dll&gt; &lt;rounds&gt;</c>.</summary>
+    public const string PassVerb = "two-builds-pass";
+
     private const int PairsPerRound = 2_000_000;
 
     /// <summary>ns per pair of <paramref name="candidatePath"/> and of <paramref name="baselinePath"/>, and candidate/baseline.</summary>
     public static (double Candidate, double Baseline, double Ratio) Compare(string baselinePath, string candidatePath, int rounds)
     {
-        var (b1, c1) = Pass(baselinePath, candidatePath, rounds, "a");
-        var (c2, b2) = Pass(candidatePath, baselinePath, rounds, "b");
+        var (b1, c1) = PassInChild(baselinePath, candidatePath, rounds);
+        var (c2, b2) = PassInChild(candidatePath, baselinePath, rounds);
         var ratio = Math.Sqrt((c1 / b1) * (c2 / b2));
         return (Math.Min(c1, c2), Math.Min(b1, b2), ratio);
     }
 
-    private static (double First, double Second) Pass(string firstPath, string secondPath, int rounds, string tag)
+    /// <summary>Runs one pass in this process and prints "first second" (ns per pair); the child side of <see cref="Compare"/>.</summary>
+    public static int RunPass(string[] args)
     {
-        var first = Load(firstPath, tag + "1");
-        var second = Load(secondPath, tag + "2");
+        var (first, second) = Pass(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+        Console.WriteLine(FormattableString.Invariant($"{first} {second}"));
+        return 0;
+    }
+
+    private static (double First, double Second) PassInChild(string firstPath, string secondPath, int rounds)
+    {
+        var host = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (System.IO.Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        }
+
+        foreach (var arg in new[] { PassVerb, System.IO.Path.GetFullPath(firstPath), System.IO.Path.GetFullPath(secondPath), rounds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var child = Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEnd().Trim().Split('\n')[^1].Split(' ');
+        child.WaitForExit();
+        if (child.ExitCode != 0 || output.Length != 2)
+        {
+            throw new InvalidOperationException($"two-builds pass failed (exit {child.ExitCode})");
+        }
+
+        return (double.Parse(output[0], System.Globalization.CultureInfo.InvariantCulture), double.Parse(output[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static (double First, double Second) Pass(string firstPath, string secondPath, int rounds)
+    {
+        var first = Load(firstPath, "first");
+        var second = Load(secondPath, "second");
         var best = new[] { double.MaxValue, double.MaxValue };
         var pairs = new[] { first, second };
         for (var round = 0; round < rounds; round++)
