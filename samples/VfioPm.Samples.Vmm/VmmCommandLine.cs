@@ -32,9 +32,7 @@ internal static class VmmCommandLine
     {
         var on = new Option<string>("--" + name)
         {
-            Description = defaultValue
-                ? $"{description} On by default; '--{name} off' or '--no-{name}' turns it off."
-                : $"{description} Off by default.",
+            Description = $"{description} Alone it means on; '--{name} off' or '--no-{name}' turns it off.",
             Arity = ArgumentArity.ZeroOrOne,
             HelpName = "on|off",
             DefaultValueFactory = _ => defaultValue ? On : Off,

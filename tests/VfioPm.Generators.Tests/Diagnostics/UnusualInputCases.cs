@@ -76,6 +76,7 @@ public static class UnusualInputCases
                 + "\npublic partial class @class\n{\n" + Ops("public partial class @event", "[PmDevice] public static Device @static { get; } = new(\"d\");", "[VfioIoctl(1)] private static int @void(Span<byte> a) => 0;") + "\n}",
             None,
             files: 2),
+        Case("class nested in a variant interface (itself CS8427)", "public partial interface IOuter<out T>\n{\n" + Ops("public partial class Driver", Pm) + "\n}", None, 1, "CS8427"),
         Case("class named Read", Ops("public partial class Read", Pm), new[] { "VPM1010@Read" }, files: 0),
         Case("type parameter named Ioctl", Ops("public partial class Driver<Ioctl>", Pm), new[] { "VPM1010@Ioctl" }, files: 0),
         Case(

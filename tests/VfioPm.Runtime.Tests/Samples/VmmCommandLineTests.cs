@@ -19,7 +19,7 @@ public sealed class VmmCommandLineTests
 
         Assert.Equal((0, string.Empty), (exit, error));
         Assert.Contains("--platform-d3cold <on|off>", output, StringComparison.Ordinal);
-        Assert.Contains("On by default; '--platform-d3cold off' or '--no-platform-d3cold' turns it off.", output, StringComparison.Ordinal);
+        Assert.Contains("'--platform-d3cold off' or '--no-platform-d3cold' turns it off. [default: on]", output, StringComparison.Ordinal);
         Assert.Contains("--no-platform-d3cold", output, StringComparison.Ordinal);
         Assert.Contains("2 usage error", output, StringComparison.Ordinal);
     }

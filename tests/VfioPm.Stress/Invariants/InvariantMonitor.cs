@@ -46,7 +46,15 @@ public sealed class InvariantMonitor
             WatchFunction(function);
         }
 
-        machine.Environment.Warning += (device, message) => Report("no runtime-PM warning", $"{device.Name}: {message}");
+        machine.Environment.Warning += (device, message) =>
+        {
+            // vfio_pci_core_request()'s pci_notice when an unbind waits for a user that registered no REQ eventfd
+            // (Rebind): a notice the kernel prints on purpose, not a warning.
+            if (!message.StartsWith("No device request channel registered", System.StringComparison.Ordinal))
+            {
+                Report("no runtime-PM warning", $"{device.Name}: {message}");
+            }
+        };
         machine.Environment.Transition += transition => CheckDisableIdleD3Suspend(machine, transition);
         var pf = machine.Functions[^1];
         pf.PowerStateChanged += (device, from, to) =>
@@ -84,6 +92,7 @@ public sealed class InvariantMonitor
             var vdev = device.Vdev;
             if (vdev.PmRuntimeEngaged || !vdev.IsRegistered)
             {
+                machine.Paired.DisableIdleD3Suspended();
                 return;
             }
 
