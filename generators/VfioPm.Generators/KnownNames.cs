@@ -25,6 +25,18 @@ internal static class KnownNames
     /// <summary><c>VFIO_DEVICE_FEATURE_GET</c> | <c>VFIO_DEVICE_FEATURE_SET</c>: the only meaningful FeatureOps bits.</summary>
     public const uint FeatureGetSet = 0x0003_0000;
 
-    /// <summary>The largest region index a file offset can carry: 64 - 40 = 24 bits.</summary>
-    public const int MaxRegionIndex = 0xFF_FFFF;
+    /// <summary>The largest region index a non-negative file offset can carry: bits 40..62 (bit 63 makes it negative, which the VFS refuses).</summary>
+    public const int MaxRegionIndex = 0x7F_FFFF;
+
+    /// <summary>The largest MinArgSize accepted without VPM1014: 1 MiB, far above any fixed feature payload.</summary>
+    public const int MaxPlausibleMinArgSize = 1 << 20;
+
+    /// <summary>The lowest C# version the generated code compiles under (<c>#nullable enable</c>).</summary>
+    public const int MinimumLanguageVersion = 8;
+
+    /// <summary>The members the generator adds to every [VfioDeviceOps] class (VPM1010 guards their names).</summary>
+    public const string IoctlMember = "Ioctl";
+    public const string ReadMember = "Read";
+    public const string WriteMember = "Write";
+    public const string DeviceFeatureMember = "VfioPmDeviceFeature";
 }

@@ -9,6 +9,9 @@ public static class TrackingNames
     /// <summary>The models that can be generated.</summary>
     public const string Models = "VfioDeviceOps.Models";
 
+    /// <summary>The hint names that collide across classes, with their disambiguated replacements.</summary>
+    public const string HintNames = "VfioDeviceOps.HintNames";
+
     /// <summary>The emitted source of each model.</summary>
     public const string Emit = "VfioDeviceOps.Emit";
 }

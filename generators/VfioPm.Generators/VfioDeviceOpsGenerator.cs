@@ -22,14 +22,24 @@ public sealed class VfioDeviceOpsGenerator : IIncrementalGenerator
                 KnownNames.DeviceOpsAttributeMetadataName,
                 static (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.ClassDeclarationSyntax
                     or Microsoft.CodeAnalysis.CSharp.Syntax.RecordDeclarationSyntax,
-                static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type ? DeviceOpsParser.Parse(type, sink: null, ct) : null)
+                static (ctx, ct) => ctx.TargetSymbol is INamedTypeSymbol type && DeviceOpsParser.IsFirstApplication(type, ctx.TargetNode)
+                    ? DeviceOpsParser.Parse(type, sink: null, ct)
+                    : null)
             .WithTrackingName(TrackingNames.Transform)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!)
             .WithTrackingName(TrackingNames.Models);
 
+        // Hint names must be unique in the compilation, which no single class can know: the collisions are computed
+        // over all models, and are value-equal (so every emit step stays cached) until a colliding class comes or goes.
+        var collisions = models
+            .Collect()
+            .Select(static (all, _) => HintNames.Collisions(all))
+            .WithTrackingName(TrackingNames.HintNames);
+
         var files = models
-            .Select(static (model, _) => DeviceOpsEmitter.Emit(model))
+            .Combine(collisions)
+            .Select(static (pair, _) => DeviceOpsEmitter.Emit(pair.Left with { HintName = HintNames.Resolve(pair.Left, pair.Right) }))
             .WithTrackingName(TrackingNames.Emit);
 
         context.RegisterSourceOutput(files, static (spc, file) => spc.AddSource(file.HintName, file.Source));

@@ -26,6 +26,7 @@ internal sealed class HypervisorScenario
     private readonly List<(string Phase, string Gpu, string Port, int Usage, string Engaged)> _rows = new();
     private SimulatedPlatform _platform = null!;
     private int _printed;
+    private int _steps;
 
     public HypervisorScenario(bool platformD3Cold, bool disableIdleD3, bool quiet, TextWriter output)
     {
@@ -35,9 +36,13 @@ internal sealed class HypervisorScenario
         _out = output;
     }
 
+    /// <summary>Files to write besides the text (timeline, traces); <see langword="null"/> for none.</summary>
+    public TraceOutputs? Outputs { get; init; }
+
     public int Run()
     {
         _platform = new SimulatedPlatform();
+        Outputs?.Start(_platform);
         var port = _platform.AddRootPort(PortBdf, platformD3Cold: _platformD3Cold);
         var gpu = _platform.AddEndpoint(port, GpuBdf, new PciFunctionSpec { ClassCode = 0x030000, PlatformD3Cold = _platformD3Cold });
         var driver = new VfioPciDriver(new VfioPciOptions { DisableIdleD3 = _disableIdleD3 });
@@ -45,7 +50,9 @@ internal sealed class HypervisorScenario
         _out.WriteLine("VfioPm VMM — guest power management of a passthrough GPU (simulated platform, deterministic clock)");
         _out.WriteLine($"  platform D3cold: {(_platformD3Cold ? "yes (slot and root port have _PR3)" : "no (D3hot is the deepest state)")}; disable_idle_d3: {(_disableIdleD3 ? "on" : "off")}");
 
-        Step("host boots; vfio-pci binds the GPU and lets the unused device idle", () =>
+        Step(_disableIdleD3
+            ? "host boots; vfio-pci binds the GPU and keeps the unused device in D0 (disable_idle_d3)"
+            : "host boots; vfio-pci binds the GPU and lets the unused device idle", () =>
         {
             gpu.Bind(driver);
             _platform.Settle(TimeSpan.FromMilliseconds(300));
@@ -56,6 +63,7 @@ internal sealed class HypervisorScenario
         var fds = new FileDescriptorTable();
         var wake = new EventFd();
         var wakeFd = fds.Install(wake);
+        wake.Signaled += (_, _) => _platform.Mark(TimelineKind.Wakeup, gpu, $"wake eventfd {wakeFd} signalled");
         VfioDeviceFile file = null!;
         VfioMmap? bar0 = null;
         Step("the VMM starts and opens the device (the open reference resumes it and its port)", () =>
@@ -75,7 +83,7 @@ internal sealed class HypervisorScenario
         Step($"guest _PR3 _OFF → VFIO_DEVICE_FEATURE(SET | LOW_POWER_ENTRY_WITH_WAKEUP, eventfd {wakeFd})", () =>
         {
             var request = VfioFeatureRequest.BuildLowPowerEntryWithWakeup(wakeFd);
-            Say($"ioctl = {Errno.Describe(file.Ioctl(VfioUapi.VFIO_DEVICE_FEATURE, request))}");
+            Say($"ioctl = {Errno.Describe(Feature(file, gpu, request, "LOW_POWER_ENTRY_WITH_WAKEUP"))}");
             _platform.Settle(TimeSpan.FromMilliseconds(300));
         });
         Row("guest powered the GPU off", gpu, port, vdev);
@@ -105,7 +113,7 @@ internal sealed class HypervisorScenario
             }
 
             var exit = VfioFeatureRequest.Build(VfioUapi.VFIO_DEVICE_FEATURE_SET | VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_EXIT);
-            Say($"ioctl = {Errno.Describe(file.Ioctl(VfioUapi.VFIO_DEVICE_FEATURE, exit))} (a no-op if the wake-up already ended low power)");
+            Say($"ioctl = {Errno.Describe(Feature(file, gpu, exit, "LOW_POWER_EXIT"))} (a no-op if the wake-up already ended low power)");
             if (wake.Read(out var late) == 0)
             {
                 Say($"wake eventfd signalled ({late}) by EXIT itself: the ioctl's resume found the device really suspended");
@@ -119,7 +127,7 @@ internal sealed class HypervisorScenario
 
         Step("the guest powers the GPU off again, then the VM shuts down (close)", () =>
         {
-            Say($"ioctl = {Errno.Describe(file.Ioctl(VfioUapi.VFIO_DEVICE_FEATURE, VfioFeatureRequest.BuildLowPowerEntryWithWakeup(wakeFd)))}");
+            Say($"ioctl = {Errno.Describe(Feature(file, gpu, VfioFeatureRequest.BuildLowPowerEntryWithWakeup(wakeFd), "LOW_POWER_ENTRY_WITH_WAKEUP"))}");
             _platform.Settle(TimeSpan.FromMilliseconds(300));
             file.Close();
             _platform.Settle(TimeSpan.FromMilliseconds(300));
@@ -133,6 +141,11 @@ internal sealed class HypervisorScenario
         _out.WriteLine(fatal.Count == 0
             ? "No device was touched outside D0 (no fatal access)."
             : $"{fatal.Count} FATAL ACCESS(ES): {string.Join("; ", fatal)}");
+        if (Outputs is not null && !Outputs.Finish(_out))
+        {
+            return 2;
+        }
+
         return fatal.Count == 0 ? 0 : 1;
     }
 
@@ -140,8 +153,18 @@ internal sealed class HypervisorScenario
     {
         _out.WriteLine();
         _out.WriteLine($"▶ {title}");
+        _platform.Note(title);
         action();
         Flush();
+        Outputs?.Progress(++_steps, title);
+    }
+
+    // VFIO_DEVICE_FEATURE(SET | feature), marked on the timeline as the VMM's ioctl (the device cannot see it).
+    private int Feature(VfioDeviceFile file, PciDevice gpu, byte[] request, string feature)
+    {
+        var result = file.Ioctl(VfioUapi.VFIO_DEVICE_FEATURE, request);
+        _platform.Mark(TimelineKind.Ioctl, gpu, $"{feature}: VFIO_DEVICE_FEATURE(SET | {feature}) = {Errno.Describe(result)}");
+        return result;
     }
 
     private void Flush()
@@ -184,6 +207,8 @@ internal sealed class HypervisorScenario
         TimelineKind.Host => "host",
         TimelineKind.Fault => "FAULT",
         TimelineKind.FatalAccess => "FATAL",
+        TimelineKind.Ioctl => "ioctl",
+        TimelineKind.Wakeup => "wake",
         _ => "note",
     };
 }

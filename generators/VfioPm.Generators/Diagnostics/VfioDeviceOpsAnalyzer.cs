@@ -1,12 +1,14 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using VfioPm.Generators.Parsing;
 
 namespace VfioPm.Generators.Diagnostics;
 
 /// <summary>
-/// Reports what the generator cannot generate (VPM1001..VPM1009). It runs the generator's own parser with a sink,
+/// Reports what the generator cannot generate (VPM1001..VPM1014). It runs the generator's own parser with a sink,
 /// so a diagnostic appears exactly where the generator skips something.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -22,7 +24,12 @@ public sealed class VfioDeviceOpsAnalyzer : DiagnosticAnalyzer
         Descriptors.MissingPmDevice,
         Descriptors.MultiplePmDevices,
         Descriptors.BadPmDevice,
-        Descriptors.HandlerOutsideDeviceOps);
+        Descriptors.HandlerOutsideDeviceOps,
+        Descriptors.ReservedName,
+        Descriptors.DerivedDeviceOps,
+        Descriptors.UncallableHandler,
+        Descriptors.LanguageVersionTooLow,
+        Descriptors.HugeMinArgSize);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -36,6 +43,9 @@ public sealed class VfioDeviceOpsAnalyzer : DiagnosticAnalyzer
             if (CanSeeMarkers(start.Compilation))
             {
                 start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+
+                // Local functions and lambdas are no members of any type: a handler attribute on one is found in syntax.
+                start.RegisterSyntaxNodeAction(AnalyzeFunction, SyntaxKind.LocalFunctionStatement, SyntaxKind.ParenthesizedLambdaExpression);
             }
         });
     }
@@ -78,6 +88,34 @@ public sealed class VfioDeviceOpsAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.HandlerOutsideDeviceOps, method.Locations.Length > 0 ? method.Locations[0] : null, method.Name, name, type.Name));
             }
+        }
+    }
+
+    private static void AnalyzeFunction(SyntaxNodeAnalysisContext context)
+    {
+        var (lists, location) = context.Node switch
+        {
+            LocalFunctionStatementSyntax local => (local.AttributeLists, local.Identifier.GetLocation()),
+            ParenthesizedLambdaExpressionSyntax lambda => (lambda.AttributeLists, lambda.ParameterList.GetLocation()),
+            _ => (default(SyntaxList<AttributeListSyntax>), Location.None),
+        };
+        if (lists.Count == 0)
+        {
+            return;
+        }
+
+        var symbol = context.Node is LocalFunctionStatementSyntax
+            ? context.SemanticModel.GetDeclaredSymbol(context.Node, context.CancellationToken) as IMethodSymbol
+            : context.SemanticModel.GetSymbolInfo(context.Node, context.CancellationToken).Symbol as IMethodSymbol;
+        if (symbol is null)
+        {
+            return;
+        }
+
+        foreach (var name in DeviceOpsParser.HandlerAttributeNames(symbol))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                Descriptors.UncallableHandler, location, symbol.Name.Length > 0 ? symbol.Name : "lambda", name, DeviceOpsParser.UncallableReason(symbol)));
         }
     }
 }

@@ -4,7 +4,8 @@ namespace VfioPm.Generators.Models;
 // SyntaxNode, Location or Compilation, so an unchanged class compares equal across edits and its output is reused.
 
 /// <summary>One [VfioDeviceOps] class, everything the emitter needs.</summary>
-/// <param name="HintName">The generated file's hint name (unique per class).</param>
+/// <param name="HintName">The readable hint name (see <see cref="Parsing.HintNames"/>; colliding ones are disambiguated).</param>
+/// <param name="MetadataName">The exact metadata name (<c>N.Outer+Driver`1</c>), unique per class.</param>
 /// <param name="Namespace">The namespace, or empty for the global namespace.</param>
 /// <param name="Types">The type declarations from the outermost containing type down to the class itself.</param>
 /// <param name="PmExpression">An expression of type <c>RuntimePm</c> reaching the [PmDevice] member (e.g. <c>this.Pdev.Power</c>).</param>
@@ -13,12 +14,18 @@ namespace VfioPm.Generators.Models;
 /// <param name="Regions">The [VfioRegion] handlers, ordered by index then direction.</param>
 internal sealed record DeviceOpsModel(
     string HintName,
+    string MetadataName,
     string Namespace,
     EquatableArray<TypeDeclarationModel> Types,
     string PmExpression,
     EquatableArray<IoctlHandlerModel> Ioctls,
     EquatableArray<FeatureHandlerModel> Features,
     EquatableArray<RegionHandlerModel> Regions);
+
+/// <summary>The hint name of a class whose readable hint name collides with another's.</summary>
+/// <param name="MetadataName">The class's exact metadata name.</param>
+/// <param name="HintName">Its disambiguated hint name.</param>
+internal sealed record HintOverride(string MetadataName, string HintName);
 
 /// <summary>A partial type declaration to reopen: <c>partial {Keyword} {NameWithTypeParameters}</c>.</summary>
 /// <param name="Keyword"><c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>

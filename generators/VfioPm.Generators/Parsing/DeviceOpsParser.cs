@@ -2,13 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using VfioPm.Generators.Diagnostics;
 using VfioPm.Generators.Models;
+using static VfioPm.Generators.Parsing.Reporting;
 
 namespace VfioPm.Generators.Parsing;
 
@@ -26,14 +25,15 @@ internal static class DeviceOpsParser
     private const string FeatureShape = "int Handler(uint flags, Span<byte> payload)";
     private const string RegionShape = "int or long Handler(Span<byte> buffer, long offset) to read, or int or long Handler(ReadOnlySpan<byte> buffer, long offset) to write";
 
-    private static readonly SymbolDisplayFormat QualifiedFormat = SymbolDisplayFormat.FullyQualifiedFormat;
-
     /// <summary>Parses <paramref name="type"/>.</summary>
-    /// <returns>The model, or <see langword="null"/> when nothing can be generated (not partial, no usable [PmDevice]).</returns>
+    /// <returns>The model, or <see langword="null"/> when nothing can be generated (not partial, no usable [PmDevice], ...).</returns>
     public static DeviceOpsModel? Parse(INamedTypeSymbol type, DiagnosticSink? sink, CancellationToken cancellationToken)
     {
-        var ok = CheckExtensible(type, sink, cancellationToken);
-        var pm = FindPmDevice(type, sink);
+        var ok = ClassChecks.CheckExtensible(type, sink, cancellationToken);
+        ok &= ClassChecks.CheckLanguageVersion(type, sink);
+        ok &= ClassChecks.CheckGeneratedNames(type, sink);
+        ok &= ClassChecks.CheckBaseTypes(type, sink);
+        var pm = PmDeviceParser.Find(type, sink);
         ok &= pm is not null;
 
         var ioctls = new List<IoctlHandlerModel>();
@@ -46,22 +46,31 @@ internal static class DeviceOpsParser
         foreach (var member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (member is not IMethodSymbol { MethodKind: MethodKind.Ordinary } method)
+            if (member is not IMethodSymbol method)
             {
                 continue;
             }
 
             foreach (var attribute in method.GetAttributes())
             {
-                if (SymbolNames.IsAnnotation(attribute, KnownNames.IoctlAttribute))
+                if (HandlerAttributeName(attribute) is not { } attributeName)
+                {
+                    continue;
+                }
+
+                if (UncallableReason(method) is { } reason)
+                {
+                    Report(sink, Descriptors.UncallableHandler, method, method.Name, attributeName, reason);
+                }
+                else if (attributeName == "VfioIoctl")
                 {
                     ParseIoctl(method, attribute, sink, ioctls, ioctlOwners);
                 }
-                else if (SymbolNames.IsAnnotation(attribute, KnownNames.FeatureAttribute))
+                else if (attributeName == "VfioFeature")
                 {
                     ParseFeature(method, attribute, sink, features, featureOwners);
                 }
-                else if (SymbolNames.IsAnnotation(attribute, KnownNames.RegionAttribute))
+                else
                 {
                     ParseRegion(method, attribute, sink, regions, regionOwners);
                 }
@@ -73,9 +82,11 @@ internal static class DeviceOpsParser
             return null;
         }
 
+        var metadataName = HintNames.MetadataName(type);
         return new DeviceOpsModel(
-            HintName(type),
-            type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty,
+            HintNames.Readable(metadataName),
+            metadataName,
+            CSharpNames.Namespace(type.ContainingNamespace),
             TypeChain(type),
             pm!,
             new EquatableArray<IoctlHandlerModel>(ioctls.OrderBy(h => h.Command).ToArray()),
@@ -83,85 +94,56 @@ internal static class DeviceOpsParser
             new EquatableArray<RegionHandlerModel>(regions.OrderBy(h => h.Index).ThenBy(h => h.IsWrite).ToArray()));
     }
 
-    /// <summary>The handler attribute names (without "Attribute") a method carries, for the analyzer's VPM1009.</summary>
+    /// <summary>
+    /// True when <paramref name="declaration"/> carries the class's first [VfioDeviceOps]. The attribute on two
+    /// partial declarations (CS0579) reaches the generator once per declaration, each time with every application in
+    /// that syntax tree; only the declaration holding the first one produces a model, so the file is written once.
+    /// </summary>
+    public static bool IsFirstApplication(INamedTypeSymbol type, SyntaxNode declaration)
+    {
+        var first = type.GetAttributes().FirstOrDefault(a => SymbolNames.IsAnnotation(a, KnownNames.DeviceOpsAttribute))?.ApplicationSyntaxReference;
+        if (first is null || declaration is not TypeDeclarationSyntax typeDeclaration)
+        {
+            return true;
+        }
+
+        return first.SyntaxTree == declaration.SyntaxTree && typeDeclaration.AttributeLists.Any(list => list.Span.Contains(first.Span));
+    }
+
+    /// <summary>Why generated code cannot call <paramref name="method"/> by name as <c>this.M(...)</c>, or null when it can.</summary>
+    public static string? UncallableReason(IMethodSymbol method) => method.MethodKind switch
+    {
+        MethodKind.Ordinary when CSharpNames.IsObsoleteError(method) => "it is [Obsolete] as an error (CS0619 in the generated call); remove the handler attribute or the error flag",
+        MethodKind.Ordinary => null,
+        MethodKind.ExplicitInterfaceImplementation => "it is an explicit interface implementation, which has no name in the class; make it an ordinary method and call it from the implementation",
+        MethodKind.LocalFunction => "it is a local function, visible only inside its enclosing method; make it a method of the class",
+        MethodKind.AnonymousFunction => "it is a lambda; make it a method of the class",
+        _ => "it is not an ordinary method (" + method.MethodKind.ToString() + "); make it a method of the class",
+    };
+
+    /// <summary>The handler attribute names (without "Attribute") a method carries, for VPM1009 and VPM1012.</summary>
     public static IEnumerable<string> HandlerAttributeNames(IMethodSymbol method)
     {
         foreach (var attribute in method.GetAttributes())
         {
-            if (SymbolNames.IsAnnotation(attribute, KnownNames.IoctlAttribute))
+            if (HandlerAttributeName(attribute) is { } name)
             {
-                yield return "VfioIoctl";
-            }
-            else if (SymbolNames.IsAnnotation(attribute, KnownNames.FeatureAttribute))
-            {
-                yield return "VfioFeature";
-            }
-            else if (SymbolNames.IsAnnotation(attribute, KnownNames.RegionAttribute))
-            {
-                yield return "VfioRegion";
+                yield return name;
             }
         }
     }
+
+    private static string? HandlerAttributeName(AttributeData attribute) =>
+        SymbolNames.IsAnnotation(attribute, KnownNames.IoctlAttribute) ? "VfioIoctl"
+        : SymbolNames.IsAnnotation(attribute, KnownNames.FeatureAttribute) ? "VfioFeature"
+        : SymbolNames.IsAnnotation(attribute, KnownNames.RegionAttribute) ? "VfioRegion"
+        : null;
 
     /// <summary>True when <paramref name="type"/> carries [VfioDeviceOps].</summary>
     public static bool HasDeviceOps(INamedTypeSymbol type) =>
         type.GetAttributes().Any(a => SymbolNames.IsAnnotation(a, KnownNames.DeviceOpsAttribute));
 
     // ---- the class -----------------------------------------------------------------------------------------------
-
-    private static bool CheckExtensible(INamedTypeSymbol type, DiagnosticSink? sink, CancellationToken cancellationToken)
-    {
-        var ok = true;
-        if (type.TypeKind != TypeKind.Class)
-        {
-            Report(sink, Descriptors.TypeNotPartial, type, type.Name, "it is not a class");
-            ok = false;
-        }
-        else if (type.IsStatic)
-        {
-            Report(sink, Descriptors.TypeNotPartial, type, type.Name, "it is static, and the generated Ioctl, Read and Write are instance methods");
-            ok = false;
-        }
-
-        if (type.IsFileLocal)
-        {
-            Report(sink, Descriptors.TypeNotPartial, type, type.Name, "it is a file-local type, which a generated file cannot reopen");
-            ok = false;
-        }
-
-        for (var t = type; t is not null; t = t.ContainingType)
-        {
-            if (!IsPartial(t, cancellationToken))
-            {
-                var reason = SymbolEqualityComparer.Default.Equals(t, type)
-                    ? "it is not declared partial"
-                    : $"its containing type '{t.Name}' is not declared partial";
-                Report(sink, Descriptors.TypeNotPartial, type, type.Name, reason);
-                ok = false;
-            }
-        }
-
-        return ok;
-    }
-
-    private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        if (type.DeclaringSyntaxReferences.Length == 0)
-        {
-            return false;
-        }
-
-        foreach (var reference in type.DeclaringSyntaxReferences)
-        {
-            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
-                || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     private static EquatableArray<TypeDeclarationModel> TypeChain(INamedTypeSymbol type)
     {
@@ -177,8 +159,8 @@ internal static class DeviceOpsParser
                 _ => "class",
             };
             var name = t.TypeParameters.Length == 0
-                ? t.Name
-                : t.Name + "<" + string.Join(", ", t.TypeParameters.Select(p => p.Name)) + ">";
+                ? CSharpNames.Identifier(t.Name)
+                : CSharpNames.Identifier(t.Name) + "<" + string.Join(", ", t.TypeParameters.Select(TypeParameter)) + ">";
             chain.Add(new TypeDeclarationModel(keyword, name));
         }
 
@@ -186,113 +168,13 @@ internal static class DeviceOpsParser
         return new EquatableArray<TypeDeclarationModel>(chain.ToArray());
     }
 
-    // "N.Outer.Driver`1" → "N.Outer.Driver_1.VfioDeviceOps.g.cs": unique per type, file-name safe.
-    private static string HintName(INamedTypeSymbol type)
+    // Partial declarations must repeat a containing interface's variance (CS1067).
+    private static string TypeParameter(ITypeParameterSymbol parameter) => parameter.Variance switch
     {
-        var parts = new List<string>();
-        for (var t = type; t is not null; t = t.ContainingType)
-        {
-            parts.Add(t.MetadataName);
-        }
-
-        parts.Reverse();
-        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : string.Empty;
-        var builder = new StringBuilder(ns + string.Join(".", parts));
-        for (var i = 0; i < builder.Length; i++)
-        {
-            var c = builder[i];
-            if (!(char.IsLetterOrDigit(c) || c == '.' || c == '_'))
-            {
-                builder[i] = '_';
-            }
-        }
-
-        return builder.Append(".VfioDeviceOps.g.cs").ToString();
-    }
-
-    // ---- [PmDevice] ----------------------------------------------------------------------------------------------
-
-    // Returns the RuntimePm expression for the one usable [PmDevice] member, or null (reported).
-    private static string? FindPmDevice(INamedTypeSymbol type, DiagnosticSink? sink)
-    {
-        ISymbol? first = null;
-        string? expression = null;
-        var count = 0;
-        foreach (var member in type.GetMembers())
-        {
-            if (member is not (IFieldSymbol or IPropertySymbol)
-                || !member.GetAttributes().Any(a => SymbolNames.IsAnnotation(a, KnownNames.PmDeviceAttribute)))
-            {
-                continue;
-            }
-
-            count++;
-            if (first is not null)
-            {
-                Report(sink, Descriptors.MultiplePmDevices, member, type.Name, first.Name, member.Name);
-                continue;
-            }
-
-            first = member;
-            expression = PmExpression(type, member, sink);
-        }
-
-        if (count == 0)
-        {
-            Report(sink, Descriptors.MissingPmDevice, type, type.Name);
-            return null;
-        }
-
-        return count == 1 ? expression : null;
-    }
-
-    private static string? PmExpression(INamedTypeSymbol type, ISymbol member, DiagnosticSink? sink)
-    {
-        ITypeSymbol memberType;
-        NullableAnnotation annotation;
-        if (member is IPropertySymbol property)
-        {
-            if (property.GetMethod is null)
-            {
-                Report(sink, Descriptors.BadPmDevice, member, member.Name, "it has no getter");
-                return null;
-            }
-
-            memberType = property.Type;
-            annotation = property.NullableAnnotation;
-        }
-        else
-        {
-            var field = (IFieldSymbol)member;
-            memberType = field.Type;
-            annotation = field.NullableAnnotation;
-        }
-
-        string suffix;
-        if (SymbolNames.IsOrDerivesFrom(memberType, KnownNames.PowerNamespace, KnownNames.DeviceType))
-        {
-            suffix = ".Power";
-        }
-        else if (SymbolNames.Is(memberType, KnownNames.PowerNamespace, KnownNames.RuntimePmType))
-        {
-            suffix = string.Empty;
-        }
-        else
-        {
-            Report(sink, Descriptors.BadPmDevice, member, member.Name,
-                $"its type is '{memberType.ToDisplayString()}', expected VfioPm.Runtime.Power.Device (or a derived type) or VfioPm.Runtime.Power.RuntimePm");
-            return null;
-        }
-
-        if (annotation == NullableAnnotation.Annotated)
-        {
-            Report(sink, Descriptors.BadPmDevice, member, member.Name, "it is nullable; the generated bracket needs a device on every call");
-            return null;
-        }
-
-        var receiver = member.IsStatic ? type.ToDisplayString(QualifiedFormat) : "this";
-        return receiver + "." + Identifier(member.Name) + suffix;
-    }
+        VarianceKind.In => "in " + CSharpNames.Identifier(parameter.Name),
+        VarianceKind.Out => "out " + CSharpNames.Identifier(parameter.Name),
+        _ => CSharpNames.Identifier(parameter.Name),
+    };
 
     // ---- handlers ------------------------------------------------------------------------------------------------
 
@@ -361,20 +243,20 @@ internal static class DeviceOpsParser
         var valid = true;
         if (ops == 0)
         {
-            Report(sink, Descriptors.InvalidFeature, attribute, method, id, method.Name,
+            Report(sink, Descriptors.InvalidFeature, attribute, method, CSharpNames.FeatureId(id), method.Name,
                 "FeatureOps.None supports no direction, so every GET and SET is refused with -EINVAL; use FeatureOps.Get, FeatureOps.Set or both");
             valid = false;
         }
         else if ((ops & ~KnownNames.FeatureGetSet) != 0)
         {
-            Report(sink, Descriptors.InvalidFeature, attribute, method, id, method.Name,
+            Report(sink, Descriptors.InvalidFeature, attribute, method, CSharpNames.FeatureId(id), method.Name,
                 "FeatureOps 0x" + ops.ToString("X", CultureInfo.InvariantCulture) + " has bits other than Get (0x10000) and Set (0x20000)");
             valid = false;
         }
 
         if (minArgSize < 0)
         {
-            Report(sink, Descriptors.InvalidFeature, attribute, method, id, method.Name,
+            Report(sink, Descriptors.InvalidFeature, attribute, method, CSharpNames.FeatureId(id), method.Name,
                 "MinArgSize " + minArgSize.ToString(CultureInfo.InvariantCulture) + " is negative");
             valid = false;
         }
@@ -384,9 +266,16 @@ internal static class DeviceOpsParser
             return;
         }
 
+        if (minArgSize > KnownNames.MaxPlausibleMinArgSize)
+        {
+            // A warning: the handler is generated, and every request fails vfio_check_feature as written.
+            Report(sink, Descriptors.HugeMinArgSize, attribute, method, CSharpNames.FeatureId(id), method.Name,
+                minArgSize.ToString(CultureInfo.InvariantCulture), KnownNames.MaxPlausibleMinArgSize.ToString(CultureInfo.InvariantCulture));
+        }
+
         if (owners.TryGetValue(id, out var owner))
         {
-            Report(sink, Descriptors.DuplicateHandler, attribute, method, method.Name, "feature " + id.ToString(CultureInfo.InvariantCulture), owner);
+            Report(sink, Descriptors.DuplicateHandler, attribute, method, method.Name, "feature " + CSharpNames.FeatureId(id), owner);
             return;
         }
 
@@ -420,7 +309,7 @@ internal static class DeviceOpsParser
         if (index < 0 || index > KnownNames.MaxRegionIndex)
         {
             Report(sink, Descriptors.UnreachableHandler, attribute, method, method.Name,
-                "region index " + index.ToString(CultureInfo.InvariantCulture) + " cannot be encoded in a file offset (valid: 0..16777215)");
+                "region index " + index.ToString(CultureInfo.InvariantCulture) + " cannot be addressed: a non-negative file offset carries indexes 0..0x7FFFFF in bits 40..62, and the VFS refuses a negative one with -EINVAL");
             return;
         }
 
@@ -443,12 +332,7 @@ internal static class DeviceOpsParser
         && method.Parameters.All(p => p.RefKind == RefKind.None && !p.IsParams);
 
     private static string CallTarget(IMethodSymbol method) =>
-        (method.IsStatic ? method.ContainingType.ToDisplayString(QualifiedFormat) : "this") + "." + Identifier(method.Name);
-
-    private static string Identifier(string name) =>
-        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None
-            ? "@" + name
-            : name;
+        (method.IsStatic ? method.ContainingType.ToDisplayString(CSharpNames.Qualified) : "this") + "." + CSharpNames.Identifier(method.Name);
 
     private static bool TryGetConstructorArgument(AttributeData attribute, int index, out object? value)
     {
@@ -478,25 +362,6 @@ internal static class DeviceOpsParser
             default:
                 result = 0;
                 return false;
-        }
-    }
-
-    // ---- reporting (only when a sink is given: the generator never builds locations) --------------------------------
-
-    private static void Report(DiagnosticSink? sink, DiagnosticDescriptor descriptor, ISymbol symbol, params object?[] args)
-    {
-        if (sink is not null)
-        {
-            sink(descriptor, symbol.Locations.FirstOrDefault(), args);
-        }
-    }
-
-    private static void Report(DiagnosticSink? sink, DiagnosticDescriptor descriptor, AttributeData attribute, ISymbol fallback, params object?[] args)
-    {
-        if (sink is not null)
-        {
-            var location = attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? fallback.Locations.FirstOrDefault();
-            sink(descriptor, location, args);
         }
     }
 }

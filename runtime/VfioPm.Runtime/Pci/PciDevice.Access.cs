@@ -76,7 +76,7 @@ public partial class PciDevice
             return -Errno.EINVAL;
         }
 
-        if (!IsReachable || CurrentState != PciPowerState.D0)
+        if (!IsReachable || HardwareState != PciPowerState.D0)
         {
             RecordFatal(string.Create(CultureInfo.InvariantCulture, $"BAR{bar} read @0x{offset:x}"));
             buffer.Fill(0xff);
@@ -103,7 +103,7 @@ public partial class PciDevice
             return -Errno.EINVAL;
         }
 
-        if (!IsReachable || CurrentState != PciPowerState.D0)
+        if (!IsReachable || HardwareState != PciPowerState.D0)
         {
             RecordFatal(string.Create(CultureInfo.InvariantCulture, $"BAR{bar} write @0x{offset:x}"));
             return data.Length;
@@ -127,7 +127,7 @@ public partial class PciDevice
             return -Errno.ENOTTY;
         }
 
-        if (!IsReachable || CurrentState != PciPowerState.D0)
+        if (!IsReachable || HardwareState != PciPowerState.D0)
         {
             RecordFatal("function reset");
             return -Errno.EIO;

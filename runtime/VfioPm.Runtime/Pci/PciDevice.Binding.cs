@@ -6,6 +6,8 @@ namespace VfioPm.Runtime.Pci;
 // Driver binding as the PCI core and driver core do it: probe under a runtime-PM reference.
 public partial class PciDevice
 {
+    // The driver core's device_lock(): serializes probe and remove of this function (held across a remove that waits).
+    private readonly object _deviceLock = new();
     private PciDriver? _boundDriver;
     private int _added;
 
@@ -34,44 +36,56 @@ public partial class PciDevice
     [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "local_pci_probe(): on success the probe reference is kept for the bound driver until Unbind.")]
     public int Bind(PciDriver driver)
     {
-        if (Interlocked.CompareExchange(ref _boundDriver, driver, null) is not null)
+        lock (_deviceLock)
         {
-            return -Errno.EBUSY;
-        }
+            if (Interlocked.CompareExchange(ref _boundDriver, driver, null) is not null)
+            {
+                return -Errno.EBUSY;
+            }
 
-        Power.GetSync();
-        Driver ??= driver.PmOps;
-        var rc = driver.Probe(this);
-        if (rc < 0)
-        {
-            Driver = null;
-            Volatile.Write(ref _boundDriver, null);
-            Power.PutSync();
+            Power.GetSync();
+            // The one place a driver's PM ops are installed (dev->driver set before probe); Unbind removes them.
+            Driver = driver.PmOps;
+            var rc = driver.Probe(this);
+            if (rc < 0)
+            {
+                Driver = null;
+                Volatile.Write(ref _boundDriver, null);
+                Power.PutSync();
+                return rc;
+            }
+
+            Power.RequestIdle();
             return rc;
         }
-
-        Power.RequestIdle();
-        return rc;
     }
 
-    /// <summary>Unbinds the driver: its remove runs with the device resumed, then the probe reference is dropped.</summary>
-    /// <remarks>May sleep.</remarks>
+    /// <summary>
+    /// Unbinds the driver: its remove runs with the device resumed, then the probe reference is dropped. A remove may
+    /// wait for the driver's users (vfio-pci waits for the last open file); <paramref name="signal"/> is the signal to
+    /// the unbinding task that such a wait observes.
+    /// </summary>
+    /// <remarks>Takes the device lock (serializes with <see cref="Bind"/>); may sleep for as long as the driver's remove waits.</remarks>
     // models pci_device_remove()
     [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pci_device_remove(): drops the probe reference Bind kept.")]
-    public void Unbind()
+    public void Unbind(CancellationToken signal = default)
     {
-        var driver = Volatile.Read(ref _boundDriver);
-        if (driver is null)
+        lock (_deviceLock)
         {
-            return;
-        }
+            var driver = Volatile.Read(ref _boundDriver);
+            if (driver is null)
+            {
+                return;
+            }
 
-        Power.GetSync();
-        driver.Remove(this);
-        Power.PutNoIdle();
-        Driver = null;
-        Volatile.Write(ref _boundDriver, null);
-        // Undo the runtime PM settings of local_pci_probe().
-        Power.PutSync();
+            Power.GetSync();
+            driver.Remove(this, signal);
+            Power.PutNoIdle();
+            Driver = null;
+            Volatile.Write(ref _boundDriver, null);
+            // Undo the runtime PM settings of local_pci_probe().
+            Power.PutSync();
+            ForgetD0();
+        }
     }
 }

@@ -66,7 +66,7 @@ public partial class PciDevice
             return -Errno.EBUSY;
         }
 
-        if (!IsReachable || CurrentState != PciPowerState.D0)
+        if (!IsReachable || HardwareState != PciPowerState.D0)
         {
             RecordFatal("SR-IOV enable");
             return -Errno.EIO;

@@ -116,7 +116,7 @@ public sealed partial class SimulatedPlatform : IPciPlatformPower
     {
         var device = new PciDevice(bdf, upstream, Environment, spec) { Platform = this };
         device.Subsystem = new FaultInjectingCallbacks(device.Subsystem!, this);
-        device.PowerStateChanged += (d, from, to) => Record(TimelineKind.PciState, d.Name, $"{from} → {to}");
+        device.PowerStateChanged += OnPowerStateChanged;
         device.FatalAccess += a => Record(TimelineKind.FatalAccess, a.Device.Name, $"{a.What} in {a.State}");
         lock (_devices)
         {
@@ -124,6 +124,7 @@ public sealed partial class SimulatedPlatform : IPciPlatformPower
         }
 
         device.AddToBus();
+        TraceDeviceAdded(device);
         return device;
     }
 
@@ -160,11 +161,14 @@ public sealed partial class SimulatedPlatform : IPciPlatformPower
 
     internal void Record(TimelineKind kind, string device, string detail)
     {
+        var entry = new TimelineEntry(Environment.Now, kind, device, detail);
         lock (_timeline)
         {
-            _timeline.Add(new TimelineEntry(Environment.Now, kind, device, detail));
+            _timeline.Add(entry);
             TrimTimeline();
         }
+
+        TraceTimeline(entry);
     }
 
     // Drops the oldest entries once the timeline holds twice its capacity (amortized O(1) per entry). Caller holds _timeline.

@@ -19,6 +19,10 @@ public enum TimelineKind
     FatalAccess,
     /// <summary>A note from the scenario driving the platform.</summary>
     Note,
+    /// <summary>An ioctl on a device file, marked by the program that issued it (<see cref="SimulatedPlatform.Mark"/>).</summary>
+    Ioctl,
+    /// <summary>A wake-up signalled to user space (the low-power wake eventfd), marked by the program that received it.</summary>
+    Wakeup,
 }
 
 /// <summary>One line of the platform timeline.</summary>

@@ -103,6 +103,10 @@ public sealed partial class RuntimePm
                 Interlocked.Increment(ref _usageCount);
                 RpmResume(RpmFlags.None);
             }
+            else
+            {
+                TraceInternal(RpmTracepoint.Usage, RpmFlags.None);
+            }
         }
         else
         {

@@ -86,9 +86,14 @@ public sealed partial class RuntimePm
             }
 
             _runtimeAuto = true;
-            if (DropUsageCount() == 0)
+            var remaining = DropUsageCount();
+            if (remaining == 0)
             {
                 RpmIdle(RpmFlags.Auto | RpmFlags.Async);
+            }
+            else if (remaining > 0)
+            {
+                TraceInternal(RpmTracepoint.Usage, RpmFlags.Auto | RpmFlags.Async);
             }
         }
     }

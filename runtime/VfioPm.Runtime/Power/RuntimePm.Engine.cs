@@ -58,6 +58,7 @@ public sealed partial class RuntimePm
     private int RpmIdle(RpmFlags flags)
     {
         AssertLocked();
+        TraceInternal(RpmTracepoint.Idle, flags);
         var retval = CheckSuspendAllowed();
         if (retval < 0)
         {
@@ -84,6 +85,7 @@ public sealed partial class RuntimePm
 
         if (retval != 0)
         {
+            TraceReturn(RpmIdleSymbol, retval);
             return retval;
         }
 
@@ -92,6 +94,7 @@ public sealed partial class RuntimePm
         if (ops is null || _noCallbacks)
         {
             // No idle callback: assume it would have said "go ahead".
+            TraceReturn(RpmIdleSymbol, 0);
             return RpmSuspend(flags | RpmFlags.Auto);
         }
 
@@ -99,6 +102,7 @@ public sealed partial class RuntimePm
         {
             _request = RpmRequest.Idle;
             QueueRequest();
+            TraceReturn(RpmIdleSymbol, 0);
             return 0;
         }
 
@@ -115,6 +119,7 @@ public sealed partial class RuntimePm
 
         _idleNotification = false;
         Monitor.PulseAll(_lock);
+        TraceReturn(RpmIdleSymbol, retval);
         return retval != 0 ? retval : RpmSuspend(flags | RpmFlags.Auto);
     }
 
@@ -123,6 +128,15 @@ public sealed partial class RuntimePm
     // runs at once (-EAGAIN). -EAGAIN/-EBUSY from the callback are not fatal and re-arm an autosuspend.
     // Caller holds the power lock; it is dropped around the callback and the notifications.
     private int RpmSuspend(RpmFlags flags)
+    {
+        TraceInternal(RpmTracepoint.Suspend, flags);
+        var retval = RpmSuspendBody(flags);
+        TraceReturn(RpmSuspendSymbol, retval);
+        return retval;
+    }
+
+    // rpm_suspend() from its 'repeat' label to 'out': every return is the function's result.
+    private int RpmSuspendBody(RpmFlags flags)
     {
         AssertLocked();
         while (true)
@@ -278,6 +292,7 @@ public sealed partial class RuntimePm
     private int RpmResume(RpmFlags flags)
     {
         AssertLocked();
+        TraceInternal(RpmTracepoint.Resume, flags);
         Device? parent = null;
         var retval = 0;
         while (true)
@@ -438,6 +453,7 @@ public sealed partial class RuntimePm
             }
         }
 
+        TraceReturn(RpmResumeSymbol, retval);
         return retval;
     }
 
@@ -528,6 +544,7 @@ public sealed partial class RuntimePm
     private void UpdateStatus(RpmStatus status)
     {
         UpdateAccounting();
+        TraceStatus(status);
         var from = _status;
         _status = status;
         if (from != status)

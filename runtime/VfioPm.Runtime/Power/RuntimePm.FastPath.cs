@@ -45,7 +45,8 @@ public sealed partial class RuntimePm
             && _disableDepth == 0
             && _runtimeError == 0
             && _request == RpmRequest.None
-            && (_timerExpiresNs == 0 || _timerAutosuspends);
+            && (_timerExpiresNs == 0 || _timerAutosuspends)
+            && !_traced; // a traced get takes the lock, to hit rpm_resume/rpm_return_int as __pm_runtime_resume() does
         Volatile.Write(ref _fastGate, open ? 1 : 0);
     }
 

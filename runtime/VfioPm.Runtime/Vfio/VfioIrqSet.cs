@@ -31,6 +31,10 @@ public readonly record struct VfioIrqSet(uint Argsz, uint Flags, uint Index, uin
     public const uint IndexMsi = 1;
     /// <summary>VFIO_PCI_MSIX_IRQ_INDEX.</summary>
     public const uint IndexMsix = 2;
+    /// <summary>VFIO_PCI_ERR_IRQ_INDEX: the AER error eventfd.</summary>
+    public const uint IndexErr = 3;
+    /// <summary>VFIO_PCI_REQ_IRQ_INDEX: the device-request eventfd, signalled when the host wants the device back.</summary>
+    public const uint IndexReq = 4;
 
     /// <summary>Reads the header; false when the buffer is shorter than it.</summary>
     public static bool TryRead(ReadOnlySpan<byte> source, out VfioIrqSet value)

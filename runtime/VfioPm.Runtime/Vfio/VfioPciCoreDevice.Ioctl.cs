@@ -5,7 +5,8 @@ using VfioPm.Runtime.Pci;
 
 namespace VfioPm.Runtime.Vfio;
 
-// The driver's ioctl op (vfio_pci_core_ioctl): everything but VFIO_DEVICE_FEATURE, which the core dispatches.
+// The driver's ioctl ops: vfio_pci_core_ioctl for everything but VFIO_DEVICE_FEATURE, and vfio_pci_core_ioctl_feature
+// for the features the vfio core's checks (VfioDeviceFile) pass on.
 public sealed partial class VfioPciCoreDevice
 {
     /// <summary><c>VFIO_DEVICE_FLAGS_PCI</c>.</summary>
@@ -28,6 +29,25 @@ public sealed partial class VfioPciCoreDevice
                 return SetIrqs(arg, fds);
             case VfioUapi.VFIO_DEVICE_PCI_HOT_RESET:
                 return DevSet?.HotReset() ?? -Errno.EINVAL;
+            default:
+                return -Errno.ENOTTY;
+        }
+    }
+
+    // models vfio_pci_core_ioctl_feature(): the features vfio-pci itself owns; anything else is -ENOTTY.
+    // Runs inside the ioctl wrapper (the device is active and holds the ioctl reference).
+    internal int DeviceFeature(uint flags, Span<byte> payload, long payloadSize, FileDescriptorTable fds)
+    {
+        switch ((ushort)(flags & VfioUapi.VFIO_DEVICE_FEATURE_MASK))
+        {
+            case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
+                return FeatureLowPowerEntry(flags, payloadSize);
+            case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
+                return FeatureLowPowerEntryWithWakeup(flags, payload, payloadSize, fds);
+            case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
+                return FeatureLowPowerExit(flags, payloadSize);
+            case VfioUapi.VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
+                return FeatureVfToken(flags, payloadSize);
             default:
                 return -Errno.ENOTTY;
         }

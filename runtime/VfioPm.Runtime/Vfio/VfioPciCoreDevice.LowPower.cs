@@ -3,7 +3,6 @@ using System;
 using System.Threading;
 using VfioPm.Annotations;
 using VfioPm.Runtime.Pci;
-using VfioPm.Runtime.Power;
 
 namespace VfioPm.Runtime.Vfio;
 
@@ -11,25 +10,6 @@ namespace VfioPm.Runtime.Vfio;
 // complete them.
 public sealed partial class VfioPciCoreDevice
 {
-    // models vfio_pci_core_ioctl_feature(): the features vfio-pci itself owns; anything else is -ENOTTY.
-    // Runs inside the ioctl wrapper (the device is active and holds the ioctl reference).
-    internal int DeviceFeature(uint flags, Span<byte> payload, long payloadSize, FileDescriptorTable fds)
-    {
-        switch ((ushort)(flags & VfioUapi.VFIO_DEVICE_FEATURE_MASK))
-        {
-            case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
-                return FeatureLowPowerEntry(flags, payloadSize);
-            case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
-                return FeatureLowPowerEntryWithWakeup(flags, payload, payloadSize, fds);
-            case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
-                return FeatureLowPowerExit(flags, payloadSize);
-            case VfioUapi.VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
-                return FeatureVfToken(flags, payloadSize);
-            default:
-                return -Errno.ENOTTY;
-        }
-    }
-
     // models vfio_pci_core_pm_entry(): SET only, no payload.
     private int FeatureLowPowerEntry(uint flags, long payloadSize)
     {
@@ -146,9 +126,9 @@ public sealed partial class VfioPciCoreDevice
 
     // models vfio_pci_core_runtime_suspend(): back to D0 first (so the PCI core saves a good state and picks the
     // low-power state itself), then mask INTx if it is in use and this call is what masked it. Always 0.
-    // Called by the PCI bus callback, with the device's power lock dropped and status Suspending.
+    // Called through VfioPciCorePmOps by the PCI bus callback, with the device's power lock dropped and status Suspending.
     [RuntimePmCallback]
-    private int RuntimeSuspendCallback()
+    internal int RuntimeSuspendCallback()
     {
         using (MemoryLock.WriteLock())
         {
@@ -162,9 +142,9 @@ public sealed partial class VfioPciCoreDevice
 
     // models vfio_pci_core_runtime_resume(): the first resume after ENTRY_WITH_WAKEUP signals the eventfd once and
     // ends low power (re-taking the open reference, so the device stays up); unmask what suspend masked. Always 0.
-    // Called by the PCI bus callback, with the device's power lock dropped and status Resuming.
+    // Called through VfioPciCorePmOps by the PCI bus callback, with the device's power lock dropped and status Resuming.
     [RuntimePmCallback]
-    private int RuntimeResumeCallback()
+    internal int RuntimeResumeCallback()
     {
         using (MemoryLock.WriteLock())
         {
@@ -182,21 +162,5 @@ public sealed partial class VfioPciCoreDevice
         }
 
         return 0;
-    }
-
-    // vfio_pci_core_pm_ops: runtime_suspend and runtime_resume only (no idle, no system sleep).
-    private sealed class CoreDevicePmOps : IRuntimePmCallbacks
-    {
-        private readonly VfioPciCoreDevice _owner;
-
-        public CoreDevicePmOps(VfioPciCoreDevice owner) => _owner = owner;
-
-        public RuntimePmCallbackKinds Provides => RuntimePmCallbackKinds.Suspend | RuntimePmCallbackKinds.Resume;
-
-        public int RuntimeSuspend(Device device) => _owner.RuntimeSuspendCallback();
-
-        public int RuntimeResume(Device device) => _owner.RuntimeResumeCallback();
-
-        public int RuntimeIdle(Device device) => 0;
     }
 }

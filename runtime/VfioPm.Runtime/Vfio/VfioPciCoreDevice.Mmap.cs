@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using VfioPm.Annotations;
 
 namespace VfioPm.Runtime.Vfio;
@@ -6,8 +5,6 @@ namespace VfioPm.Runtime.Vfio;
 // mmap of BARs and zapping (6.10+: unmap_mapping_range under memory_lock write).
 public sealed partial class VfioPciCoreDevice
 {
-    private readonly List<VfioMmap> _mmaps = new();
-
     // models vfio_pci_core_mmap(): memory BARs only; nothing is mapped until the first fault.
     internal int Mmap(int regionIndex, out VfioMmap? map)
     {

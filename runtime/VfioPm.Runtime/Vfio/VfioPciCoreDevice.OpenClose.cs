@@ -8,21 +8,25 @@ namespace VfioPm.Runtime.Vfio;
 // Open and close (vfio_pci_core_enable / vfio_pci_core_disable): the open reference.
 public sealed partial class VfioPciCoreDevice
 {
-    private byte[]? _pciSavedState;
-    private ushort _virtCommand;
-
     /// <summary>Opens the device; the first open enables it (resume and take the open reference, reset, save state).</summary>
     /// <param name="fds">The opening process's file descriptors (for eventfds passed to ioctls); a new table if omitted.</param>
     /// <param name="file">The open file, or <see langword="null"/> on failure.</param>
-    /// <returns>0; <c>-ENODEV</c> when not registered; the raw resume error; <c>-EAGAIN</c> if the reset found the device locked.</returns>
+    /// <returns>0; <c>-ENODEV</c> when not registered or being unregistered; the raw resume error; <c>-EAGAIN</c> if the reset found the device locked.</returns>
     /// <remarks>Takes the device-set lock; may sleep.</remarks>
-    // models vfio_df_open() -> vfio_pci_core_open_device path
+    // models vfio_device_try_get_registration() + vfio_df_open() -> vfio_pci_core_open_device()
     public int TryOpen(FileDescriptorTable? fds, out VfioDeviceFile? file)
     {
         file = null;
         var set = DevSet;
-        if (!IsRegistered || set is null)
+        if (set is null || !TryGetRegistration())
         {
+            return -Errno.ENODEV;
+        }
+
+        // vfio_device_group_unregister()/vfio_device_del() run before the unregistration's wait: no new opens then.
+        if (!IsRegistered)
+        {
+            PutRegistration();
             return -Errno.ENODEV;
         }
 
@@ -33,6 +37,7 @@ public sealed partial class VfioPciCoreDevice
                 var ret = Enable();
                 if (ret != 0)
                 {
+                    PutRegistration();
                     return ret;
                 }
             }
@@ -51,8 +56,10 @@ public sealed partial class VfioPciCoreDevice
         return ret == 0 ? file! : throw new InvalidOperationException($"open {Pdev.Name}: {Errno.Describe(ret)}");
     }
 
-    // The last close of a file. Takes the device-set lock; may sleep.
-    // models vfio_df_close() -> vfio_pci_core_close_device()
+    // The release of a file: close it under the device-set lock, then drop its registration reference (which may
+    // complete a waiting unregistration). Takes the device-set lock; may sleep.
+    // models vfio_device_fops_release(): vfio_df_close() -> vfio_pci_core_close_device(), then
+    // vfio_device_put_registration()
     internal void Release()
     {
         var set = DevSet!;
@@ -62,10 +69,13 @@ public sealed partial class VfioPciCoreDevice
             if (OpenCount == 1)
             {
                 Disable();
+                ReleaseUserTriggers();
             }
 
             Interlocked.Decrement(ref _openCount);
         }
+
+        PutRegistration();
     }
 
     // models vfio_pci_core_enable(). Caller holds the device-set lock; may sleep.
@@ -98,14 +108,25 @@ public sealed partial class VfioPciCoreDevice
             return -Errno.EAGAIN;
         }
 
-        ResetWorks = reset == 0;
+        Volatile.Write(ref _resetWorks, reset == 0);
         Pdev.SaveState();
         _pciSavedState = Pdev.StoreSavedState();
         Pdev.ForgetSavedState();
 
-        // vconfig: the user starts with memory/io/master off, whatever the hardware says.
+        // vfio uses INTx-disable itself on a PCI 2.3 function: it starts clear in the hardware, so the guest starts
+        // with INTx enabled rather than inheriting a previous owner's bit.
+        if (Pdev.Spec.IntxDisableSupported)
+        {
+            var hw = Pdev.ReadConfig16(PciRegs.Command);
+            if ((hw & PciRegs.CommandIntxDisable) != 0)
+            {
+                Pdev.WriteConfig16(PciRegs.Command, (ushort)(hw & ~PciRegs.CommandIntxDisable));
+            }
+        }
+
+        // vconfig (vfio_config_init): filled from the hardware; the user starts with memory/io/master off.
         _virtCommand = (ushort)(Pdev.ReadConfig16(PciRegs.Command) & PciRegs.CommandIntxDisable);
-        IrqType = VfioIrqType.None;
+        _intx.SelectMode(VfioIrqType.None);
         return 0;
     }
 
@@ -128,7 +149,8 @@ public sealed partial class VfioPciCoreDevice
         // 4. Stop DMA, disable interrupts, mark dirty, restore and try a function reset, disable decoding.
         var command = Pdev.ReadConfig16(PciRegs.Command);
         Pdev.WriteConfig16(PciRegs.Command, (ushort)(command & ~PciRegs.CommandMaster));
-        DisableInterrupts();
+        _intx.DisableAll();
+        _intx.VirqDisabled = false;
         ZapMmaps();
         NeedsReset = true;
         Pdev.LoadSavedState(_pciSavedState);

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Collections.Generic;
 using VfioPm.Runtime.Pci;
 
 namespace VfioPm.Runtime.Vfio;
@@ -7,9 +6,6 @@ namespace VfioPm.Runtime.Vfio;
 // SR-IOV configuration through sriov_numvfs (2026 form: sriov_active under memory_lock, VFs enabled outside it).
 public sealed partial class VfioPciCoreDevice
 {
-    // vfio_pci_sriov_pfs: PFs in SR-IOV configuration (vfio_pci_sriov_pfs_mutex).
-    private static readonly HashSet<VfioPciCoreDevice> SriovPfs = new();
-
     /// <summary>
     /// Enables <paramref name="numVfs"/> VFs (the PF is resumed and a reference kept while VFs exist; under one
     /// <c>memory_lock</c> hold it goes to D0 and <see cref="SriovActive"/> is set, so a racing user PMCSR D3 write is

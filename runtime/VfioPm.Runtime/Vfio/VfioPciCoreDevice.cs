@@ -1,22 +1,36 @@
+using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using VfioPm.Annotations;
 using VfioPm.Runtime.Pci;
-using VfioPm.Runtime.Power;
 
 namespace VfioPm.Runtime.Vfio;
 
 /// <summary>
 /// The vfio-pci core device (<c>struct vfio_pci_core_device</c>): registration with runtime PM, open/close, the
 /// low-power features, <c>memory_lock</c>, INTx masking across runtime suspend, region access and mmap, device-set
-/// reset and SR-IOV. Its runtime suspend/resume callbacks are installed as the PCI function's driver PM ops.
+/// reset and SR-IOV. Its runtime suspend/resume callbacks are reached through <see cref="VfioPciCorePmOps"/>, which
+/// the PCI core installs as the function's driver PM ops when the driver binds.
 /// </summary>
 /// <remarks>
-/// Lock order: device-set lock → <see cref="MemoryLock"/> → <c>igate</c> → <c>irqlock</c>. Code holding
-/// <see cref="MemoryLock"/> never calls a synchronous runtime resume/suspend of this device: the callbacks take it.
+/// Lock order: device-set lock → <see cref="MemoryLock"/> → <c>igate</c> → <c>irqlock</c> (the last two inside
+/// <see cref="VfioIntx"/>). Code holding <see cref="MemoryLock"/> never calls a synchronous runtime resume/suspend of
+/// this device: the callbacks take it. This file holds all of the device's state, grouped by what guards it; the
+/// partial files hold behaviour only.
 /// </remarks>
 public sealed partial class VfioPciCoreDevice
 {
+    // ---- Fixed at construction ----
+    // Pdev, MemoryLock, DisableIdleD3 (properties below) and the INTx context, which carries its own igate → irqlock.
+    private readonly VfioIntx _intx;
+
+    // ---- Device-set lock (DevSet.Gate): open/close and what enable/disable save ----
+    // _openCount is written under the lock and read lock-free by observers (Volatile).
+    private int _openCount;
+    private byte[]? _pciSavedState;
+    private bool _resetWorks;
+
+    // ---- memory_lock (write to change; readers hold it at least for read) ----
     // Flags changed at runtime are independent fields (the 2026 bitfield fix): no shared read-modify-write unit.
     [GuardedBy("MemoryLock")]
     private bool _pmRuntimeEngaged;
@@ -26,10 +40,45 @@ public sealed partial class VfioPciCoreDevice
     private byte[]? _pmSave;
     [GuardedBy("MemoryLock")]
     private bool _sriovActive;
-    private volatile bool _pmIntxMasked;
-    private volatile bool _needsReset;
-    private int _openCount;
+
+    // The user's COMMAND register (vconfig). Its Memory bit changes only under memory_lock write (BAR access and mmap
+    // faults read it under memory_lock); the other bits are written by the user's config writes and by enable.
+    private ushort _virtCommand;
+
+    // ---- The mmap list's own lock (the list object) ----
+    private readonly List<VfioMmap> _mmaps = new();
+
+    // ---- vfio_pci_sriov_pfs_mutex (the set object): PFs in SR-IOV configuration, across devices ----
+    private static readonly HashSet<VfioPciCoreDevice> SriovPfs = new();
+
+    // ---- Registration (vfio_device refcount + comp) ----
+    // _registrationRefs: 1 from Register plus one per open file; an open takes one only while it is above zero
+    // (refcount_inc_not_zero), so once Unregister has dropped the first no new file can appear. Unregister waits on
+    // _registrationGate (the completion) until the count reaches zero. _registered: 0 none, 1 registered,
+    // 2 unregistering (set first in Unregister, cleared after the wait).
+    private int _registrationRefs;
+    private readonly object _registrationGate = new();
     private int _registered;
+
+    // ---- The REQ and ERR eventfds (SET_IRQS indexes 3 and 4): their own lock ----
+    // The kernel guards them with igate; they are single pointers replaced by SET_IRQS and close and read by the
+    // request op, so a lock of their own gives the same ordering without reaching into VfioIntx.
+    private readonly object _triggerLock = new();
+    [GuardedBy("_triggerLock")]
+    private EventFd? _reqTrigger;
+    [GuardedBy("_triggerLock")]
+    private EventFd? _errTrigger;
+    private int _requestsRelayed;
+
+    // ---- Lock-free single-word flags ----
+    // _needsReset: set at close, cleared by resets.
+    // _pmIntxMasked: written by runtime suspend, read by the runtime resume that follows it (the PM core orders them).
+    private volatile bool _needsReset;
+    private volatile bool _pmIntxMasked;
+
+    // ---- Set once at registration (probe; the driver core serializes it with remove) ----
+    private bool _needsPmRestore;
+    private DeviceSet? _devSet;
 
     /// <summary>Creates the core device for <paramref name="pdev"/>; <see cref="Register"/> makes it usable.</summary>
     public VfioPciCoreDevice(PciDevice pdev, VfioPciOptions? options = null)
@@ -38,7 +87,7 @@ public sealed partial class VfioPciCoreDevice
         // disable_idle_d3 is latched per device at creation (2026 fix): a later module-parameter change cannot unbalance get/put.
         DisableIdleD3 = (options ?? new VfioPciOptions()).DisableIdleD3;
         MemoryLock = new MemoryLock($"{pdev.Name}/memory_lock");
-        Ops = new CoreDevicePmOps(this);
+        _intx = new VfioIntx(pdev);
     }
 
     /// <summary>The PCI function.</summary>
@@ -51,10 +100,13 @@ public sealed partial class VfioPciCoreDevice
     public bool DisableIdleD3 { get; }
 
     /// <summary>The reset group, once registered.</summary>
-    public DeviceSet? DevSet { get; private set; }
+    public DeviceSet? DevSet => Volatile.Read(ref _devSet);
 
-    /// <summary>True between <see cref="Register"/> and <see cref="Unregister"/>.</summary>
-    public bool IsRegistered => Volatile.Read(ref _registered) != 0;
+    /// <summary>True between <see cref="Register"/> and the start of <see cref="Unregister"/>.</summary>
+    public bool IsRegistered => Volatile.Read(ref _registered) == 1;
+
+    /// <summary>True while <see cref="Unregister"/> waits for the last open file to close.</summary>
+    public bool IsUnregistering => Volatile.Read(ref _registered) == 2;
 
     /// <summary><c>pm_runtime_engaged</c>: the user's low-power feature is active and vfio has given up its open reference.</summary>
     /// <remarks>Written under <see cref="MemoryLock"/> (write); this read-out is for observers and may be stale.</remarks>
@@ -69,7 +121,7 @@ public sealed partial class VfioPciCoreDevice
     public bool PmIntxMasked => _pmIntxMasked;
 
     /// <summary><c>needs_pm_restore</c>: the function lacks No_Soft_Reset, so vfio saves/restores state around D3hot.</summary>
-    public bool NeedsPmRestore { get; private set; }
+    public bool NeedsPmRestore => _needsPmRestore;
 
     /// <summary><c>needs_reset</c>: the device was used and a bus/slot reset is wanted when the set is closed.</summary>
     public bool NeedsReset
@@ -86,87 +138,5 @@ public sealed partial class VfioPciCoreDevice
     public int OpenCount => Volatile.Read(ref _openCount);
 
     /// <summary>A function reset worked at open (<c>reset_works</c>).</summary>
-    public bool ResetWorks { get; private set; }
-
-    /// <summary>The runtime-PM callbacks installed as the function's driver PM ops (<c>vfio_pci_core_pm_ops</c>).</summary>
-    public IRuntimePmCallbacks Ops { get; }
-
-    /// <summary>Registers the device: D0 first, PM ops installed, runtime PM allowed, and (unless <see cref="DisableIdleD3"/>) the probe reference dropped so the unused device can idle into D3.</summary>
-    /// <returns>0; <c>-EINVAL</c> for a bridge (header type must be normal) or a second registration; <c>-EBUSY</c> for a PF that already has VFs.</returns>
-    /// <remarks>Called from probe, with the PCI core's probe reference held. May sleep.</remarks>
-    // models vfio_pci_core_register_device()
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_core_register_device(): drops the PCI core's probe reference so the unused device can idle into D3 (spec 3.3).")]
-    public int Register()
-    {
-        if (Pdev.IsBridge || IsRegistered)
-        {
-            return -Errno.EINVAL;
-        }
-
-        // Cannot bind to a PF with SR-IOV enabled.
-        if (Pdev.IsPhysFn && Pdev.NumVfs > 0)
-        {
-            return -Errno.EBUSY;
-        }
-
-        DevSet = DeviceSet.Join(this);
-        ProbePowerState();
-
-        // The PCI core may have left the state unknown; D0 is the only legal way out of it.
-        using (MemoryLock.WriteLock())
-        {
-            SetPowerStateLocked(PciPowerState.D0);
-        }
-
-        Pdev.Driver = Ops;
-        Pdev.Power.Allow();
-        if (!DisableIdleD3)
-        {
-            Pdev.Power.Put();
-        }
-
-        Volatile.Write(ref _registered, 1);
-        return 0;
-    }
-
-    /// <summary>Unregisters: disables VFs, takes back the reference dropped at registration, and forbids runtime PM (power/control ends "on").</summary>
-    /// <returns>0; <c>-EBUSY</c> while the device is open (the kernel waits for users; the model cannot).</returns>
-    /// <remarks>May sleep.</remarks>
-    // models vfio_pci_core_unregister_device()
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "vfio_pci_core_unregister_device(): re-takes the reference the PCI core drops after remove (spec 3.3).")]
-    public int Unregister()
-    {
-        if (!IsRegistered)
-        {
-            return -Errno.EINVAL;
-        }
-
-        if (OpenCount > 0)
-        {
-            return -Errno.EBUSY;
-        }
-
-        SriovConfigure(0);
-        Volatile.Write(ref _registered, 0);
-        DevSet?.Leave(this);
-        if (!DisableIdleD3)
-        {
-            Pdev.Power.GetNoResume();
-        }
-
-        Pdev.Power.Forbid();
-        return 0;
-    }
-
-    // models vfio_pci_probe_power_state(): a function without No_Soft_Reset loses state in D3hot.
-    private void ProbePowerState()
-    {
-        if (Pdev.PmCap == 0)
-        {
-            return;
-        }
-
-        var pmcsr = Pdev.ReadConfig16(Pdev.PmCap + PciRegs.PmCtrl);
-        NeedsPmRestore = (pmcsr & PciRegs.PmCtrlNoSoftReset) == 0;
-    }
+    public bool ResetWorks => Volatile.Read(ref _resetWorks);
 }

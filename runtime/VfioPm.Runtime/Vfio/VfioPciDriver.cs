@@ -1,5 +1,7 @@
+using System.Threading;
 using System.Runtime.CompilerServices;
 using VfioPm.Runtime.Pci;
+using VfioPm.Runtime.Power;
 
 namespace VfioPm.Runtime.Vfio;
 
@@ -9,13 +11,20 @@ public sealed class VfioPciDriver : PciDriver
     private readonly ConditionalWeakTable<PciDevice, VfioPciCoreDevice> _devices = new();
 
     /// <summary>Creates the driver with its module options (latched into each device at probe).</summary>
-    public VfioPciDriver(VfioPciOptions? options = null) => Options = options ?? new VfioPciOptions();
+    public VfioPciDriver(VfioPciOptions? options = null)
+    {
+        Options = options ?? new VfioPciOptions();
+        PmOps = new VfioPciCorePmOps(GetDevice);
+    }
 
     /// <summary>The module options.</summary>
     public VfioPciOptions Options { get; }
 
     /// <inheritdoc/>
     public override string Name => "vfio-pci";
+
+    /// <inheritdoc/>
+    public override IRuntimePmCallbacks? PmOps { get; }
 
     /// <summary>The core device bound to <paramref name="pdev"/>, or <see langword="null"/>.</summary>
     public VfioPciCoreDevice? GetDevice(PciDevice pdev) => _devices.TryGetValue(pdev, out var v) ? v : null;
@@ -24,23 +33,28 @@ public sealed class VfioPciDriver : PciDriver
     // models vfio_pci_probe()
     public override int Probe(PciDevice device)
     {
+        // dev_set_drvdata() before registration: the PM ops find the core device through it.
         var vdev = new VfioPciCoreDevice(device, Options);
+        _devices.AddOrUpdate(device, vdev);
         var ret = vdev.Register();
-        if (ret == 0)
+        if (ret != 0)
         {
-            _devices.AddOrUpdate(device, vdev);
+            _devices.Remove(device);
         }
 
         return ret;
     }
 
     /// <inheritdoc/>
+    public override void Remove(PciDevice device) => Remove(device, CancellationToken.None);
+
+    /// <summary>Unregisters the core device, which waits until its last open file is closed (see <see cref="VfioPciCoreDevice.Unregister"/>).</summary>
     // models vfio_pci_remove()
-    public override void Remove(PciDevice device)
+    public override void Remove(PciDevice device, CancellationToken signal)
     {
         if (_devices.TryGetValue(device, out var vdev))
         {
-            vdev.Unregister();
+            vdev.Unregister(signal);
             _devices.Remove(device);
         }
     }

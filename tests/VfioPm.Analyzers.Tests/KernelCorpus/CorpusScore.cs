@@ -23,16 +23,16 @@ public sealed record CaseOutcome(
     public bool Passed => FalsePositives.IsEmpty && FalseNegatives.IsEmpty;
 
     /// <summary>Scores <paramref name="run"/> against its case's markers (as multisets of id@line).</summary>
-    public static CaseOutcome Score(CaseRun run)
+    public static CaseOutcome Score(CaseRun run) =>
+        Score(run.Case, run.Diagnostics.Select(d => new ExpectedDiagnostic(d.Id, d.Location.GetLineSpan().StartLinePosition.Line + 1)));
+
+    /// <summary>Scores the reported id@line pairs against <paramref name="case"/>'s markers.</summary>
+    public static CaseOutcome Score(CorpusCase @case, IEnumerable<ExpectedDiagnostic> reported)
     {
-        var reported = run.Diagnostics
-            .Select(d => new ExpectedDiagnostic(d.Id, d.Location.GetLineSpan().StartLinePosition.Line + 1))
-            .OrderBy(d => d.Line).ThenBy(d => d.Id, StringComparer.Ordinal)
-            .ToList();
-        var remaining = new List<ExpectedDiagnostic>(reported);
+        var remaining = reported.OrderBy(d => d.Line).ThenBy(d => d.Id, StringComparer.Ordinal).ToList();
         var tp = ImmutableArray.CreateBuilder<ExpectedDiagnostic>();
         var fn = ImmutableArray.CreateBuilder<ExpectedDiagnostic>();
-        foreach (var expected in run.Case.Expected)
+        foreach (var expected in @case.Expected)
         {
             if (remaining.Remove(expected))
             {
@@ -44,7 +44,7 @@ public sealed record CaseOutcome(
             }
         }
 
-        return new CaseOutcome(run.Case, tp.ToImmutable(), remaining.ToImmutableArray(), fn.ToImmutable());
+        return new CaseOutcome(@case, tp.ToImmutable(), remaining.ToImmutableArray(), fn.ToImmutable());
     }
 
     /// <summary>One line for the report: verdict, id, needs, and what differed.</summary>

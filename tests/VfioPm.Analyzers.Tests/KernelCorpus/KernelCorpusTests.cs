@@ -20,7 +20,7 @@ public sealed class KernelCorpusTests(ITestOutputHelper output)
     {
         var cases = CorpusFiles.Cases;
         Assert.True(cases.Count(c => c.Kind == CaseKind.Correct) >= 30, "at least 30 correct kernel functions");
-        var pairs = cases.Where(c => c.PairId is not null).GroupBy(c => c.PairId!, StringComparer.Ordinal).ToList();
+        var pairs = cases.Where(c => c.Id.StartsWith("Pairs/", StringComparison.Ordinal)).GroupBy(c => c.PairId!, StringComparer.Ordinal).ToList();
         Assert.True(pairs.Count >= 15, $"at least 15 bug/fix pairs (found {pairs.Count})");
         foreach (var pair in pairs)
         {
@@ -30,6 +30,19 @@ public sealed class KernelCorpusTests(ITestOutputHelper output)
         }
 
         Assert.All(cases, c => Assert.Contains("(", c.Ports, StringComparison.Ordinal));
+
+        // A seeded variant is a bug case made from a correct function; its "fix" names that function's case.
+        var ids = cases.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var seeded in cases.Where(c => c.Id.StartsWith("Seeded/", StringComparison.Ordinal)))
+        {
+            Assert.Equal(CaseKind.Bug, seeded.Kind);
+            var original = System.Text.RegularExpressions.Regex.Match(seeded.Fix!, @"Correct/\w+").Value;
+            Assert.True(ids.Contains(original), $"{seeded.Id}: its fix line names the correct case it varies ({original})");
+        }
+
+        Assert.All(cases, c => Assert.True(
+            c.Id.StartsWith("Correct/", StringComparison.Ordinal) || c.Id.StartsWith("Pairs/", StringComparison.Ordinal) || c.Id.StartsWith("Seeded/", StringComparison.Ordinal),
+            $"{c.Id}: cases live in Correct/, Pairs/ or Seeded/"));
     }
 
     /// <summary>Known-failures entries name real cases.</summary>
@@ -54,16 +67,14 @@ public sealed class KernelCorpusTests(ITestOutputHelper output)
         output.WriteLine(figures.Report());
 
         var baseline = KnownFailures.Parse(CorpusFiles.KnownFailuresText);
-        var failing = figures.Outcomes.Where(o => !o.Passed).ToList();
-        var newFailures = failing.Where(o => !baseline.ContainsKey(o.Case.Id)).ToList();
-        var nowPassing = figures.Outcomes.Where(o => o.Passed && baseline.ContainsKey(o.Case.Id)).ToList();
-        if (newFailures.Count == 0 && nowPassing.Count == 0)
+        var (newFailures, nowPassing) = KnownFailures.Compare(figures.Outcomes, baseline);
+        if (newFailures.IsEmpty && nowPassing.IsEmpty)
         {
             return;
         }
 
         var message = new StringBuilder();
-        if (newFailures.Count > 0)
+        if (!newFailures.IsEmpty)
         {
             message.AppendLine("Cases failing that known-failures.txt does not list (a regression, or a new case to list with its reason):");
             foreach (var outcome in newFailures)
@@ -72,7 +83,7 @@ public sealed class KernelCorpusTests(ITestOutputHelper output)
             }
         }
 
-        if (nowPassing.Count > 0)
+        if (!nowPassing.IsEmpty)
         {
             message.AppendLine("Cases that pass now: remove them from known-failures.txt:");
             foreach (var outcome in nowPassing)

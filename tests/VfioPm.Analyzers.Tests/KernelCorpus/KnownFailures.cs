@@ -40,4 +40,14 @@ public static class KnownFailures
 
         return builder.ToImmutable();
     }
+
+    /// <summary>
+    /// The differences between <paramref name="outcomes"/> and <paramref name="baseline"/>: failing cases the baseline does
+    /// not list, and listed cases that pass. Both must be empty.
+    /// </summary>
+    public static (ImmutableArray<CaseOutcome> Unlisted, ImmutableArray<CaseOutcome> NowPassing) Compare(
+        ImmutableArray<CaseOutcome> outcomes,
+        ImmutableDictionary<string, string> baseline) =>
+        (outcomes.Where(o => !o.Passed && !baseline.ContainsKey(o.Case.Id)).ToImmutableArray(),
+         outcomes.Where(o => o.Passed && baseline.ContainsKey(o.Case.Id)).ToImmutableArray());
 }

@@ -63,6 +63,22 @@ public sealed class RegionBehaviourTests
         AssertNoPmActivity();
     }
 
+    // ksys_pread64()/ksys_pwrite64() reject a negative position before the driver: long.MinValue carries index
+    // 0x800000 with in-region offset 0, which a handler would otherwise receive as region 0x800000's first byte.
+    [Theory]
+    [InlineData(-1L)]
+    [InlineData(long.MinValue)]
+    [InlineData(-0x100_0000_0000L)] // index 0xFFFFFF, in-region offset 0
+    public void NegativeOffsetIsEinvalBeforeAnyPmCallEvenForAnEmptyBuffer(long offset)
+    {
+        Assert.Equal(-Errno.EINVAL, _file.Read(new byte[4], offset));
+        Assert.Equal(-Errno.EINVAL, _file.Write(new byte[4], offset));
+        Assert.Equal(-Errno.EINVAL, _file.Read(Span<byte>.Empty, offset));
+
+        Assert.Empty(_log.Calls);
+        AssertNoPmActivity();
+    }
+
     [Theory]
     [InlineData(5, false)]   // BAR5: no handler
     [InlineData(9, true)]    // device region with a read handler only

@@ -15,7 +15,8 @@ public sealed partial class RuleDocExampleTests
 {
     private const string Prelude = "using System;\nusing VfioPm.Annotations;\nusing VfioPm.Runtime;\nusing VfioPm.Runtime.Pci;\nusing VfioPm.Runtime.Vfio;\n";
 
-    public static TheoryData<string> Ids => new(Enumerable.Range(1, 9).Select(i => $"VPM10{i:00}"));
+    // VPM1013 depends on the project's <LangVersion>, which an example cannot set: UnusualInputTests covers it.
+    public static TheoryData<string> Ids => new(Enumerable.Range(1, 14).Select(i => $"VPM10{i:00}").Where(id => id != "VPM1013"));
 
     [Theory]
     [MemberData(nameof(Ids))]

@@ -18,15 +18,34 @@ internal sealed class ConsumerProject
     public string Directory { get; }
 
     /// <summary>Writes the project (sources, extra MSBuild properties) and restores it from the feed.</summary>
-    public static ConsumerProject Create(PackageFeed feed, string name, IReadOnlyDictionary<string, string> sources, string outputType = "Library", IReadOnlyDictionary<string, string>? properties = null)
+    /// <param name="feed">The packed packages.</param>
+    /// <param name="name">The project (and folder) name.</param>
+    /// <param name="sources">File name to text.</param>
+    /// <param name="outputType">Library or Exe.</param>
+    /// <param name="properties">Extra MSBuild properties.</param>
+    /// <param name="targetFramework">The consumer's framework (net10.0, or net8.0 for the oldest supported host).</param>
+    /// <param name="packages">Extra package references (id to version). They and the net8.0 targeting pack come from
+    /// this machine's NuGet cache, where the test project's own restore put them (PackageDownload): still offline.</param>
+    public static ConsumerProject Create(
+        PackageFeed feed,
+        string name,
+        IReadOnlyDictionary<string, string> sources,
+        string outputType = "Library",
+        IReadOnlyDictionary<string, string>? properties = null,
+        string targetFramework = "net10.0",
+        IReadOnlyDictionary<string, string>? packages = null)
     {
         var directory = System.IO.Directory.CreateDirectory(Path.Combine(feed.Root, "consumers", name)).FullName;
         var extra = string.Concat((properties ?? new Dictionary<string, string>()).Select(p => $"\n    <{p.Key}>{SecurityElement.Escape(p.Value)}</{p.Key}>"));
+        var references = string.Concat((packages ?? new Dictionary<string, string>()).Select(p => $"\n    <PackageReference Include=\"{p.Key}\" Version=\"{p.Value}\" PrivateAssets=\"all\" />"));
+        var machineCache = targetFramework != "net10.0" || packages is { Count: > 0 }
+            ? $"\n    <add key=\"machine-cache\" value=\"{SecurityElement.Escape(MachineCache.Path)}\" />"
+            : string.Empty;
         File.WriteAllText(Path.Combine(directory, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>{outputType}</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
+                <TargetFramework>{targetFramework}</TargetFramework>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
                 <EmitCompilerGeneratedFiles>true</EmitCompilerGeneratedFiles>
@@ -34,7 +53,7 @@ internal sealed class ConsumerProject
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="VfioPm.Runtime" Version="{feed.Version}" />
-                <PackageReference Include="VfioPm.Analyzers" Version="{feed.Version}" />
+                <PackageReference Include="VfioPm.Analyzers" Version="{feed.Version}" />{references}
               </ItemGroup>
             </Project>
             """);
@@ -43,7 +62,7 @@ internal sealed class ConsumerProject
             <configuration>
               <packageSources>
                 <clear />
-                <add key="vfiopm-local" value="{SecurityElement.Escape(feed.Folder)}" />
+                <add key="vfiopm-local" value="{SecurityElement.Escape(feed.Folder)}" />{machineCache}
               </packageSources>
             </configuration>
             """);
@@ -73,11 +92,24 @@ internal sealed class ConsumerProject
         return new BuildResult(result, BuildDiagnostic.Parse(result.Output));
     }
 
-    /// <summary>Runs the built program (Debug) and returns what it printed.</summary>
-    public CommandResult Run()
+    /// <summary>
+    /// An incremental build, as a user's second <c>dotnet build</c> is: the compiler runs (and prints diagnostics) only
+    /// when MSBuild finds an input changed.
+    /// </summary>
+    public BuildResult BuildIncremental(params string[] arguments)
     {
-        var dll = Path.Combine(Directory, "bin", "Debug", "net10.0", Path.GetFileName(Directory) + ".dll");
-        return DotnetCli.Run(Directory, [dll]);
+        var result = DotnetCli.Run(Directory, ["build", "--no-restore", "-nodeReuse:false", "-p:UseSharedCompilation=false", .. arguments]);
+        return new BuildResult(result, BuildDiagnostic.Parse(result.Output));
+    }
+
+    /// <summary>
+    /// Runs the built program (Debug) and returns what it printed. A net8.0 program rolls forward onto the installed .NET
+    /// runtime (only .NET 10 is installed here).
+    /// </summary>
+    public CommandResult Run(string targetFramework = "net10.0")
+    {
+        var dll = Path.Combine(Directory, "bin", "Debug", targetFramework, Path.GetFileName(Directory) + ".dll");
+        return DotnetCli.Run(Directory, [dll], new Dictionary<string, string> { ["DOTNET_ROLL_FORWARD"] = "Major" });
     }
 
     /// <summary>The files the source generator wrote (EmitCompilerGeneratedFiles), relative to the project.</summary>

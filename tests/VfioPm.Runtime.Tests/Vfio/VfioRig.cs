@@ -61,6 +61,13 @@ internal sealed class VfioRig
 
     public void Settle() => Platform.Settle(SettleTime);
 
+    /// <summary>Opens the device again (the rig was built with open: false, or its file was closed) and settles.</summary>
+    public void Reopen()
+    {
+        File = Vdev.Open();
+        Settle();
+    }
+
     public int TimelineCount => Platform.Timeline.Count;
 
     /// <summary>Runtime-PM or PCI power-state transitions of the function recorded after <paramref name="mark"/> timeline entries.</summary>

@@ -14,6 +14,13 @@ public abstract class PmWorkQueue
     private int _pending;
     private int _running;
 
+    // True on a thread while it runs a PM work item (the kernel's kworker context); read by the tracepoints.
+    [ThreadStatic]
+    private static bool t_inWork;
+
+    /// <summary>True on a thread while it runs a PM work item.</summary>
+    internal static bool InWork => t_inWork;
+
     /// <summary>Number of queued items not yet started.</summary>
     public int PendingCount => Volatile.Read(ref _pending);
 
@@ -95,12 +102,15 @@ public abstract class PmWorkQueue
             _running++;
         }
 
+        var outer = t_inWork;
+        t_inWork = true;
         try
         {
             work.Execute();
         }
         finally
         {
+            t_inWork = outer;
             lock (Gate)
             {
                 work.Runner = null;

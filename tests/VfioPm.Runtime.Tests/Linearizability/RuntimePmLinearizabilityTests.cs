@@ -1,0 +1,44 @@
+using VfioPm.Runtime.Tests.Linearizability.Checker;
+using VfioPm.Runtime.Tests.Linearizability.RuntimePmApi;
+using Xunit.Abstractions;
+
+namespace VfioPm.Runtime.Tests.Linearizability;
+
+/// <summary>
+/// Concurrent histories of the runtime-PM API on real threads, each checked against the reference model
+/// (RuntimePmApi/RpmLinearizability.cs). CI runs a fixed number of histories; set
+/// <c>VFIOPM_LINEARIZABILITY_SECONDS</c> for the long mode.
+/// </summary>
+public sealed class RuntimePmLinearizabilityTests
+{
+    private readonly ITestOutputHelper _output;
+
+    public RuntimePmLinearizabilityTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public void EveryHistoryOfTheRuntimePmApiIsExplainedByTheModel()
+    {
+        var figures = new RunFigures();
+        RpmLinearizability.Check(RpmLinearizability.FullAlphabet, figures, _output.WriteLine, iterations: 100);
+        _output.WriteLine(figures.ToString());
+        Assert.True(figures.Histories >= 100, figures.ToString());
+    }
+
+    [Fact]
+    public void TheLockFreeGetAndPutUnderContentionAreExplainedByTheModel()
+    {
+        var figures = new RunFigures();
+        RpmLinearizability.Check(RpmLinearizability.FastPathAlphabet, figures, _output.WriteLine, iterations: 100, maxParallel: 5, maxSequential: 3);
+        _output.WriteLine(figures.ToString());
+        Assert.True(figures.Histories >= 100, figures.ToString());
+    }
+
+    [Fact]
+    public void OnTheThreadPoolWorkqueueEveryHistoryIsExplainedWithTheWorkerPlacedByTheExplorer()
+    {
+        var figures = new RunFigures();
+        RpmLinearizability.Check(RpmLinearizability.ThreadPoolAlphabet, figures, _output.WriteLine, iterations: 80, threadPool: true);
+        _output.WriteLine(figures.ToString());
+        Assert.True(figures.Histories >= 80, figures.ToString());
+    }
+}
