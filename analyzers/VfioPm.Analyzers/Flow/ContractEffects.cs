@@ -21,12 +21,14 @@ internal sealed class ContractEffects
 {
     private readonly FlowBody _body;
     private readonly FindingSink _sink;
+    private readonly ElementEffects _elements;
 
     public ContractEffects(FlowBody body, FindingSink sink)
     {
         _body = body;
         _sink = sink;
         Forms = new ContractForms(body, sink);
+        _elements = new ElementEffects(body, sink);
     }
 
     /// <summary>The ownership forms (latched flags, release on success, state-owned references).</summary>
@@ -74,7 +76,19 @@ internal sealed class ContractEffects
             }
 
             var result = ValueKey.Result(invocation);
-            if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
+            if (ElementEffects.IsElementKey(lockKey))
+            {
+                // One memory_lock per element, taken in a loop.
+                if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
+                {
+                    yield return _elements.Acquire(invocation, lockKey, current, isLock: true).WithFact(result, ValueSet.One);
+                    yield return current.WithFact(result, ValueSet.Zero);
+                    yield break;
+                }
+
+                current = _elements.Acquire(invocation, lockKey, current, isLock: true);
+            }
+            else if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
             {
                 // Try-lock: held only on the "true" result.
                 yield return current.WithLock(lockKey, current.ModeOf(lockKey) == LockMode.None ? contract.AcquiresLock : current.ModeOf(lockKey)).WithFact(result, ValueSet.One);
@@ -82,12 +96,16 @@ internal sealed class ContractEffects
                 yield break;
             }
 
-            if (current.ModeOf(lockKey) != LockMode.None)
+            else if (current.ModeOf(lockKey) != LockMode.None)
             {
                 _sink.Report(FindingKind.LockRecursive, lockKey, invocation.Syntax.GetLocation(), null, "is acquired again while this path already holds it: the same thread would deadlock");
             }
 
-            current = current.WithLock(lockKey, contract.AcquiresLock);
+            if (!ElementEffects.IsElementKey(lockKey))
+            {
+                current = current.WithLock(lockKey, contract.AcquiresLock);
+            }
+
             foreach (var argument in invocation.Arguments)
             {
                 // Monitor.Enter(obj, ref lockTaken): the flag says the lock is held.
@@ -118,7 +136,7 @@ internal sealed class ContractEffects
                 var domain = ResultValues.Domain(invocation.TargetMethod, contract.AcquiresPmSuccess);
                 var success = domain.Intersect(ResultValues.Success(contract.AcquiresPmSuccess));
                 var failure = domain.Except(success);
-                yield return current.WithPm(pmKey, current.CountOf(pmKey) + 1, origin).WithFact(result, success);
+                yield return Take(invocation, pmKey, current, origin).WithFact(result, success);
                 if (!failure.IsEmpty)
                 {
                     yield return current.WithFact(result, failure);
@@ -127,7 +145,7 @@ internal sealed class ContractEffects
                 yield break;
             }
 
-            current = current.WithPm(pmKey, current.CountOf(pmKey) + 1, origin);
+            current = Take(invocation, pmKey, current, origin);
             if (ReturnsInt(invocation.TargetMethod))
             {
                 current = current.WithFact(result, ResultValues.Unconditional(invocation.TargetMethod));
@@ -143,8 +161,16 @@ internal sealed class ContractEffects
         yield return current;
     }
 
+    private PathState Take(IInvocationOperation invocation, ResourceKey key, PathState state, Origin origin) =>
+        ElementEffects.IsElementKey(key) ? _elements.Acquire(invocation, key, state, isLock: false) : state.WithPm(key, state.CountOf(key) + 1, origin);
+
     private PathState ReleasePm(IInvocationOperation invocation, ResourceKey key, PathState state)
     {
+        if (ElementEffects.IsElementKey(key))
+        {
+            return _elements.Release(invocation, key, state, isLock: false);
+        }
+
         var count = state.CountOf(key);
         if (count > 0)
         {
@@ -168,6 +194,11 @@ internal sealed class ContractEffects
 
     private PathState ReleaseLock(IInvocationOperation invocation, ResourceKey key, PathState state)
     {
+        if (ElementEffects.IsElementKey(key))
+        {
+            return _elements.Release(invocation, key, state, isLock: true);
+        }
+
         if (state.ModeOf(key) == LockMode.None)
         {
             _sink.Report(FindingKind.LockReleaseNotHeld, key, invocation.Syntax.GetLocation(), null, "is released on a path where it is not held");

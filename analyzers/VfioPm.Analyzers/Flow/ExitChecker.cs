@@ -44,6 +44,7 @@ internal sealed class ExitChecker
             _forms.CheckOwnershipAtExit(state);
             CheckOnSuccessReturn(state, exit, returned);
             CheckLocksAtExit(state, exit);
+            CheckElementsAtExit(state, exit);
             if (returned is not null)
             {
                 CheckReturnedResult(state, returned);
@@ -194,6 +195,30 @@ internal sealed class ExitChecker
 
     private static bool IsGetSyncFailure(PathState state, Origin? origin) =>
         origin is { HeldOnFailure: true } && state.Facts.TryGetValue(ValueKey.Result(origin.Site), out var result) && !result.IsEmpty && result.IsSubsetOf(ValueSet.Negative);
+
+    // Per-element holds still standing where the path leaves: a loop that took one per element and was not fully
+    // unwound (or unwinds one short). Reported like a single leak, naming the loop's acquire.
+    private void CheckElementsAtExit(PathState state, ExitSite exit)
+    {
+        foreach (var kv in state.Elements)
+        {
+            var hold = kv.Value;
+            var index = hold.Index is { } i && state.Facts.TryGetValue(i, out var known) ? known : null;
+
+            // Every element held is what a get-all helper (vfio_pci_dev_set_pm_runtime_get) returns with on success:
+            // handing them to the caller needs a per-element contract, which is the contract model's to state (the
+            // extension point in ContractEffects). Until one says otherwise it is not judged; a partial hold — an
+            // unwind that stopped short — always is.
+            if (hold.Kind == ElementHoldKind.All || !hold.MayHoldAny(index))
+            {
+                continue;
+            }
+
+            var loop = " (one per element, taken in the loop at line " + (hold.Site.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1) + ")";
+            _sink.Report(hold.IsLock ? FindingKind.LockLeak : FindingKind.PmLeak, kv.Key, exit.Location, hold.Site.Syntax.GetLocation(),
+                (hold.IsLock ? "is still held on the path that " : string.Empty) + exit.Detail + loop);
+        }
+    }
 
     private void CheckLocksAtExit(PathState state, ExitSite exit)
     {

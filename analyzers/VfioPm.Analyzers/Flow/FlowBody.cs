@@ -95,6 +95,9 @@ internal sealed class FlowBody
     /// </summary>
     public HashSet<ValueKey> TrackedSubjects { get; }
 
+    /// <summary>Locals used as element indices: their facts decide what element holds mean, so liveness never drops them.</summary>
+    public HashSet<ValueKey> IndexSubjects { get; private set; } = new();
+
     /// <summary>
     /// The subject an expression reads, without looking at any path: a local (or the path an alias local stands for),
     /// a parameter, a member path, through conversions and flow captures.
@@ -120,6 +123,20 @@ internal sealed class FlowBody
             default:
                 return null;
         }
+    }
+
+    /// <summary>"x + c" / "x - c" with a constant c: x, and the signed offset; anything else: itself, offset 0.</summary>
+    public static IOperation OffsetOperand(IOperation value, out long offset)
+    {
+        offset = 0;
+        if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } binary
+            && ResultValues.ConstantOf(binary.RightOperand) is { } c && binary.LeftOperand.ConstantValue is not { HasValue: true })
+        {
+            offset = binary.OperatorKind == BinaryOperatorKind.Add ? c : -c;
+            return binary.LeftOperand;
+        }
+
+        return value;
     }
 
     /// <summary>The subject a local stands for: the path it aliases, or the local itself.</summary>
@@ -298,6 +315,7 @@ internal sealed class FlowBody
         var counts = new Dictionary<ValueKey, int>();
         var tested = new List<ValueKey>();
         var copies = new List<(ValueKey Target, ValueKey Source)>();
+        var indexes = new HashSet<ValueKey>();
         foreach (var block in Cfg.Blocks)
         {
             if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } condition)
@@ -309,7 +327,7 @@ internal sealed class FlowBody
                 AddSubject(returned, tested);
             }
 
-            foreach (var op in block.Operations)
+            foreach (var op in block.BranchValue is null ? block.Operations : block.Operations.Add(block.BranchValue))
             {
                 foreach (var nested in ResourceKeys.Walk(op))
                 {
@@ -321,9 +339,15 @@ internal sealed class FlowBody
                         IVariableDeclaratorOperation { Initializer: { } init } d => (d.Symbol, init.Value),
                         _ => (null, null),
                     };
-                    if (target is not null && value is not null && SubjectOf(value) is { } source && Keys.AliasOf(target) is null)
+                    if (target is not null && value is not null && SubjectOf(OffsetOperand(value, out _)) is { } source && Keys.AliasOf(target) is null)
                     {
                         copies.Add((ValueKey.Local(target), source));
+                    }
+
+                    // An element index ("devices[cur]") is a subject: the loop's bound and unwind are read through it.
+                    if (ResourceKeys.ElementIndexOf(nested as IArrayElementReferenceOperation ?? (nested is IPropertyReferenceOperation { Property.IsIndexer: true } ? nested : null), CaptureLocals) is { } index)
+                    {
+                        indexes.Add(SubjectOfLocal(index));
                     }
 
                     if (target is { Type.SpecialType: SpecialType.System_Boolean } && value is not null && value.ConstantValue is not { HasValue: true })
@@ -352,6 +376,9 @@ internal sealed class FlowBody
                 tracked.Add(kv.Key);
             }
         }
+
+        tracked.UnionWith(indexes);
+        IndexSubjects = indexes;
 
         // A tracked local copied from another subject ("parent = dev.Parent") takes that subject's fact at the copy:
         // the source is tracked too (twice, so a copy of a copy is followed).
