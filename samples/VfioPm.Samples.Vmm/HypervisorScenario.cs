@@ -141,7 +141,7 @@ internal sealed class HypervisorScenario
         _out.WriteLine(fatal.Count == 0
             ? "No device was touched outside D0 (no fatal access)."
             : $"{fatal.Count} FATAL ACCESS(ES): {string.Join("; ", fatal)}");
-        if (Outputs is not null && !Outputs.Finish(_out, Console.Error))
+        if (Outputs is not null && !Outputs.Finish(_out))
         {
             return 2;
         }

@@ -23,12 +23,23 @@ internal sealed class FlowBody
         Contracts = contracts;
         Self = method is null ? MethodContract.Empty : contracts.For(method);
         Keys = new ResourceKeys(ResourceKeys.FindAliases(cfg.Blocks.SelectMany(b => b.Operations.Concat(b.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { b.BranchValue }))));
-        SelfPmKey = SelfKey(Self.AcquiresPm ? Self.AcquiresPmTarget : Self.ReleasesPmTarget, isLock: false);
+        var pmTarget = Self.AcquiresPm ? Self.AcquiresPmTarget : Self.ReleasesPmTarget;
+        var staticWithoutTarget = method is not null && (Self.AcquiresPm || Self.ReleasesPm) && pmTarget is null && StaticDeviceBinding.NeedsBinding(method);
+        if (staticWithoutTarget)
+        {
+            // No receiver to be the resource: the contract names the single device parameter, or is malformed.
+            pmTarget = StaticDeviceBinding.TargetFor(method!, out var candidates);
+            UnboundStaticDevices = pmTarget is null ? candidates : null;
+        }
+
+        SelfPmKey = SelfKey(pmTarget, isLock: false);
         SelfLockKey = SelfKey(Self.AcquiresLock != LockMode.None ? Self.AcquiresLockTarget : Self.ReleasesLock ? Self.ReleasesLockTarget : Self.RequiresLockTarget, isLock: true);
 
         // Clang's rule: a contract on the receiver itself ("this" is the resource) describes a primitive whose body is
         // trusted, not checked (RuntimePm.Get, MemoryLock.DownWrite, a file's own get/put wrappers).
-        TrustPmBody = (Self.AcquiresPm && Self.AcquiresPmTarget is null) || (Self.ReleasesPm && Self.ReleasesPmTarget is null);
+        TrustPmBody = staticWithoutTarget
+            ? UnboundStaticDevices is not null // malformed: reported by VPM0011, the body itself not judged
+            : (Self.AcquiresPm && Self.AcquiresPmTarget is null) || (Self.ReleasesPm && Self.ReleasesPmTarget is null);
         TrustLockBody = method is not null && !HasMemoryLockMember(method.ContainingType)
             && ((Self.AcquiresLock != LockMode.None && Self.AcquiresLockTarget is null) || (Self.ReleasesLock && Self.ReleasesLockTarget is null));
 
@@ -377,6 +388,12 @@ internal sealed class FlowBody
     public ResourceKey? SelfLockKey { get; }
 
     public bool TrustPmBody { get; }
+
+    /// <summary>
+    /// For a static method whose runtime-PM contract names no device and that has no single device parameter to bind
+    /// it to: the device parameters it has (none, or several). Null otherwise.
+    /// </summary>
+    public IReadOnlyList<string>? UnboundStaticDevices { get; }
 
     public bool TrustLockBody { get; }
 

@@ -4,8 +4,13 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 using VfioPm.Analyzers.Tests.Harness;
+using VfioPm.Analyzers.Tests.Verification;
 
 namespace VfioPm.Analyzers.Tests.Docs;
 
@@ -78,16 +83,39 @@ public class RuleDocExamplesTests
     {
         var fix = typeof(Descriptors).Assembly.GetName().Name + ".CodeFixes";
         var provider = System.Reflection.Assembly.Load(fix).GetTypes()
-            .Where(t => !t.IsAbstract && typeof(Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider).IsAssignableFrom(t))
-            .Select(t => (Microsoft.CodeAnalysis.CodeFixes.CodeFixProvider)Activator.CreateInstance(t)!)
+            .Where(t => !t.IsAbstract && typeof(CodeFixProvider).IsAssignableFrom(t))
+            .Select(t => (CodeFixProvider)Activator.CreateInstance(t)!)
             .Single(p => p.FixableDiagnosticIds.Contains(id));
         var analyzer = Analyzers().Single(a => a.SupportedDiagnostics.Any(d => d.Id == id));
         Assert.Contains(to.TrimEnd('/', ' '), RuleDoc.For(id).Section("Code fix") + RuleDoc.For(id).CSharp("Right").Single(), StringComparison.Ordinal);
 
         var wrong = RuleDoc.ExamplePrelude.Replace("global using", "using", StringComparison.Ordinal) + "\n" + RuleDoc.For(id).CSharp("Wrong").Single();
         Assert.Contains(mark, wrong, StringComparison.Ordinal);
-        await CodeFixVerifier.VerifyFixAsync(
-            analyzer, provider, wrong.Replace(mark, marked, StringComparison.Ordinal), wrong.Replace(from, to, StringComparison.Ordinal));
+        await new ShippedFixTest(analyzer, provider)
+        {
+            TestCode = wrong.Replace(mark, marked, StringComparison.Ordinal),
+            FixedCode = wrong.Replace(from, to, StringComparison.Ordinal),
+        }.RunAsync();
+    }
+
+    // A CSharpCodeFixTest over the shipped analyzer and fix found by rule id (instances, not type arguments).
+    private sealed class ShippedFixTest : CSharpCodeFixTest<EmptyDiagnosticAnalyzer, EmptyCodeFixProvider, DefaultVerifier>
+    {
+        private readonly DiagnosticAnalyzer _analyzer;
+        private readonly CodeFixProvider _fix;
+
+        public ShippedFixTest(DiagnosticAnalyzer analyzer, CodeFixProvider fix)
+        {
+            _analyzer = analyzer;
+            _fix = fix;
+            VfioPmTestSetup.Apply(TestState);
+        }
+
+        protected override ParseOptions CreateParseOptions() => VfioPmTestSetup.Latest(base.CreateParseOptions());
+
+        protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => [_analyzer];
+
+        protected override IEnumerable<CodeFixProvider> GetCodeFixProviders() => [_fix];
     }
 
     private static async Task<List<string>> ReportedAsync(ImmutableArray<DiagnosticAnalyzer> analyzers, string example, string what)

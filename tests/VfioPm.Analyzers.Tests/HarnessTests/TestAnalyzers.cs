@@ -1,10 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -77,52 +74,6 @@ public sealed class DuplicateReportingAnalyzer : DiagnosticAnalyzer
             c.ReportDiagnostic(Diagnostic.Create(ResumeAndGetCallAnalyzer.Rule, invocation.GetLocation(), invocation.Expression.ToString()));
             c.ReportDiagnostic(Diagnostic.Create(ResumeAndGetCallAnalyzer.Rule, invocation.GetLocation(), invocation.Expression.ToString()));
         });
-    }
-}
-
-/// <summary>VPM9998 on every <c>GetSync()</c> invocation (fixed by <see cref="GetSyncFix"/>).</summary>
-[DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class GetSyncCallAnalyzer : DiagnosticAnalyzer
-{
-    public static readonly DiagnosticDescriptor Rule = TestRules.Rule("VPM9998");
-
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Rule];
-
-    public override void Initialize(AnalysisContext context)
-    {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        TestRules.OnInvocationOf(context, "GetSync", (c, invocation) =>
-            c.ReportDiagnostic(Diagnostic.Create(Rule, invocation.GetLocation(), invocation.Expression.ToString())));
-    }
-}
-
-/// <summary>
-/// Offers, for VPM9998: [0] rename to <c>ResumeAndGet</c> (correct), [1] rename to <c>Bogus</c> (does not compile),
-/// [2] insert a comment (never removes the diagnostic), [3] return the document unchanged.
-/// </summary>
-public sealed class GetSyncFix : CodeFixProvider
-{
-    public override ImmutableArray<string> FixableDiagnosticIds => ["VPM9998"];
-
-    public override FixAllProvider? GetFixAllProvider() => null;
-
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = (await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false))!;
-        var invocation = root.FindNode(context.Span).FirstAncestorOrSelf<InvocationExpressionSyntax>()!;
-        var name = ((MemberAccessExpressionSyntax)invocation.Expression).Name;
-        var document = context.Document;
-        context.RegisterCodeFix(
-            CodeAction.Create("Use ResumeAndGet", _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(name, SyntaxFactory.IdentifierName("ResumeAndGet").WithTriviaFrom(name)))), "rag"),
-            context.Diagnostics);
-        context.RegisterCodeFix(
-            CodeAction.Create("Use Bogus", _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(name, SyntaxFactory.IdentifierName("Bogus").WithTriviaFrom(name)))), "bogus"),
-            context.Diagnostics);
-        context.RegisterCodeFix(
-            CodeAction.Create("Comment", _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(invocation, invocation.WithLeadingTrivia(invocation.GetLeadingTrivia().Add(SyntaxFactory.Comment("/*x*/")))))), "comment"),
-            context.Diagnostics);
-        context.RegisterCodeFix(CodeAction.Create("Nothing", _ => Task.FromResult(document), "nothing"), context.Diagnostics);
     }
 }
 

@@ -9,8 +9,8 @@ namespace VfioPm.Analyzers.Tests.Verification;
 public sealed class VfioPmAnalyzerTest<TAnalyzer> : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    /// <summary>Creates the test with the .NET 10 references and the runtime.</summary>
-    public VfioPmAnalyzerTest() => VfioPmTestSetup.Apply(TestState);
+    /// <summary>Creates the test with the .NET 10 references and, unless <paramref name="withRuntime"/> is false, the runtime.</summary>
+    public VfioPmAnalyzerTest(bool withRuntime = true) => VfioPmTestSetup.Apply(TestState, withRuntime);
 
     /// <inheritdoc/>
     protected override ParseOptions CreateParseOptions() => VfioPmTestSetup.Latest(base.CreateParseOptions());

@@ -13,20 +13,25 @@ namespace VfioPm.Analyzers.Tests.Verification;
 /// </summary>
 public static class VfioPmTestSetup
 {
-    /// <summary>The references of a .NET 10 project that uses VfioPm.Runtime.</summary>
-    public static ImmutableArray<MetadataReference> References { get; } =
-        Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>()
-            .Append(MetadataReference.CreateFromFile(typeof(VfioPm.Runtime.Errno).Assembly.Location))
-            .ToImmutableArray();
+    /// <summary>The references of a .NET 10 project.</summary>
+    public static ImmutableArray<MetadataReference> Framework { get; } =
+        Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>().ToImmutableArray();
+
+    /// <summary>The VfioPm.Runtime assembly the tests run against.</summary>
+    public static MetadataReference Runtime { get; } = MetadataReference.CreateFromFile(typeof(VfioPm.Runtime.Errno).Assembly.Location);
 
     /// <summary>No reference package: the references above are the whole framework.</summary>
     public static ReferenceAssemblies ReferenceAssemblies { get; } = new("net10.0");
 
     /// <summary>Puts the references on a test's state (the fixed state inherits them).</summary>
-    public static void Apply(SolutionState state)
+    public static void Apply(SolutionState state, bool withRuntime = true)
     {
         state.ReferenceAssemblies = ReferenceAssemblies;
-        state.AdditionalReferences.AddRange(References);
+        state.AdditionalReferences.AddRange(Framework);
+        if (withRuntime)
+        {
+            state.AdditionalReferences.Add(Runtime);
+        }
     }
 
     /// <summary>C# latest, as the repository's projects use.</summary>

@@ -83,6 +83,9 @@ public sealed class StressMachine
     /// <summary>vfio-pci loaded with <c>disable_idle_d3</c>, for the capture card.</summary>
     public VfioPciDriver DisableIdleD3Driver { get; } = new(new VfioPciOptions { DisableIdleD3 = true });
 
+    /// <summary>How often the paired workloads met what they pair.</summary>
+    public Running.PairedWorkloadCounts Paired { get; } = new();
+
     /// <summary>The file descriptors of the user process (the VMM): eventfds named in ioctls live here.</summary>
     public FileDescriptorTable Fds { get; } = new();
 

@@ -40,12 +40,14 @@ public sealed partial class OperationExecutor
             start.Set();
             Thread.SpinWait(op.Arg & 0x3ff); // vary where the reset lands in the enable
             var reset = file.Ioctl(VfioUapi.VFIO_DEVICE_PCI_HOT_RESET, Span<byte>.Empty);
+            var vfsSeen = pf.Pdev.NumVfs > 0;
             if (!enabler.Join(UnbindPatience))
             {
                 _monitor.Report("SR-IOV enable completes", $"{op}: sriov_numvfs={numVfs} still running after {UnbindPatience.TotalSeconds:0} s");
                 return "enable hung";
             }
 
+            _machine.Paired.ResetDuringEnable(vfsSeen);
             Expect(op, "hot reset", reset, 0, -Errno.EINVAL, -Errno.EBUSY);
             Expect(op, $"sriov_numvfs={numVfs}", enable, numVfs, -Errno.EINVAL);
             return $"reset {Describe(reset)}, enable {Describe(enable)}";
@@ -116,6 +118,7 @@ public sealed partial class OperationExecutor
             }
 
             device.Rebound(vdev);
+            _machine.Paired.Rebound(closed);
             return $"rebound after closing {closed} file(s)";
         }
     }
