@@ -50,7 +50,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor AccessWithoutPmReference = Rule(
         RuleIdentifiers.AccessWithoutPmReference, RuntimePm,
         "Device access without a runtime-PM reference",
-        "'{0}' touches the device but no runtime-PM reference on '{1}' is held here: it may be suspended or in D3cold",
+        "'{0}' touches the device but {1}: it may be suspended or in D3cold",
         "An access to a runtime-suspended device reads all-ones or hangs the system; hold a reference (or run inside a runtime-PM callback) while accessing it.");
 
     /// <summary>VPM0007: synchronous resume/suspend under memory_lock.</summary>

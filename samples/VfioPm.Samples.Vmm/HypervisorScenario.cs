@@ -50,7 +50,9 @@ internal sealed class HypervisorScenario
         _out.WriteLine("VfioPm VMM — guest power management of a passthrough GPU (simulated platform, deterministic clock)");
         _out.WriteLine($"  platform D3cold: {(_platformD3Cold ? "yes (slot and root port have _PR3)" : "no (D3hot is the deepest state)")}; disable_idle_d3: {(_disableIdleD3 ? "on" : "off")}");
 
-        Step("host boots; vfio-pci binds the GPU and lets the unused device idle", () =>
+        Step(_disableIdleD3
+            ? "host boots; vfio-pci binds the GPU and keeps the unused device in D0 (disable_idle_d3)"
+            : "host boots; vfio-pci binds the GPU and lets the unused device idle", () =>
         {
             gpu.Bind(driver);
             _platform.Settle(TimeSpan.FromMilliseconds(300));
@@ -139,7 +141,7 @@ internal sealed class HypervisorScenario
         _out.WriteLine(fatal.Count == 0
             ? "No device was touched outside D0 (no fatal access)."
             : $"{fatal.Count} FATAL ACCESS(ES): {string.Join("; ", fatal)}");
-        if (Outputs is not null && !Outputs.Finish(_out, Console.Error))
+        if (Outputs is not null && !Outputs.Finish(_out))
         {
             return 2;
         }

@@ -38,7 +38,7 @@ internal sealed class TraceOptions
     public int Run(ParseResult parse, Func<TraceOutputs?, int> scenario)
     {
         var outputs = Read(parse);
-        return outputs is not null && !outputs.TryCreateFiles(Console.Error) ? 2 : scenario(outputs);
+        return outputs is not null && !outputs.TryCreateFiles() ? 2 : scenario(outputs);
     }
 
     /// <summary>What was asked for, or <see langword="null"/> when nothing was.</summary>
@@ -52,7 +52,7 @@ internal sealed class TraceOptions
             traces.Add((values[i], values[i + 1]));
         }
 
-        return timeline is null && traces.Count == 0 ? null : new TraceOutputs(timeline, traces);
+        return timeline is null && traces.Count == 0 ? null : new TraceOutputs(timeline, traces, parse.InvocationConfiguration.Error);
     }
 
     private static void Validate(OptionResult result)

@@ -13,18 +13,25 @@ internal sealed class TraceOutputs
 {
     private readonly string? _timeline;
     private readonly IReadOnlyList<(string Format, string Path)> _traces;
-    private readonly bool _progress = !Console.IsErrorRedirected;
+    private readonly TextWriter _error;
+    private readonly bool _progress;
     private PlatformTrace? _trace;
 
-    public TraceOutputs(string? timeline, IReadOnlyList<(string Format, string Path)> traces)
+    /// <param name="timeline">The SVG or HTML file to draw, or <see langword="null"/>.</param>
+    /// <param name="traces">The traces to write: ("ftrace" or "perfetto", path).</param>
+    /// <param name="error">Where problems are reported (default: standard error). The progress line is shown only when this is a terminal's standard error.</param>
+    public TraceOutputs(string? timeline, IReadOnlyList<(string Format, string Path)> traces, TextWriter? error = null)
     {
         _timeline = timeline;
         _traces = traces;
+        _error = error ?? Console.Error;
+        _progress = ReferenceEquals(_error, Console.Error) && !Console.IsErrorRedirected;
     }
 
     /// <summary>Checks that every file can be created (creating it empty); reports the first that cannot.</summary>
-    public bool TryCreateFiles(TextWriter error)
+    public bool TryCreateFiles()
     {
+        var error = _error;
         foreach (var path in Paths())
         {
             try
@@ -50,13 +57,14 @@ internal sealed class TraceOutputs
         if (_progress && _trace is not null)
         {
             var line = $"[trace] step {step}: {_trace.Count} records — {title}";
-            Console.Error.Write($"\r{(line.Length > 100 ? line[..99] + "…" : line),-100}");
+            _error.Write($"\r{(line.Length > 100 ? line[..99] + "…" : line),-100}");
         }
     }
 
     /// <summary>Stops recording and writes every file; says where each went and how to open it.</summary>
-    public bool Finish(TextWriter output, TextWriter error)
+    public bool Finish(TextWriter output)
     {
+        var error = _error;
         if (_trace is not { } trace)
         {
             return true;
@@ -65,7 +73,7 @@ internal sealed class TraceOutputs
         trace.Dispose();
         if (_progress)
         {
-            Console.Error.Write($"\r{new string(' ', 100)}\r");
+            _error.Write($"\r{new string(' ', 100)}\r");
         }
 
         output.WriteLine();

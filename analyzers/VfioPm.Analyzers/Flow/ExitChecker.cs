@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using VfioPm.Analyzers.Contracts;
 
 namespace VfioPm.Analyzers.Flow;
@@ -36,7 +37,52 @@ internal sealed class ExitChecker
             CheckPmAtExit(state, exit);
             CheckOnSuccessReturn(state, exit, returned);
             CheckLocksAtExit(state, exit);
+            if (returned is not null)
+            {
+                CheckReturnedResult(state, returned);
+            }
         }
+    }
+
+    // Reaching definitions for VPM0008: the value returned on this path is, unchanged, what a runtime-PM call returned
+    // (followed through locals and captures, killed by any other assignment), and it may be an error here.
+    private void CheckReturnedResult(PathState state, IOperation returned)
+    {
+        if (ValueSubjects.ValueOf(returned, state) is not { Site: IInvocationOperation call } value
+            || !state.Facts.TryGetValue(value, out var known) || !known.Overlaps(ValueSet.Negative))
+        {
+            return;
+        }
+
+        var contract = _body.Contracts.For(call.TargetMethod);
+        if (call.TargetMethod.ReturnType.SpecialType == SpecialType.System_Int32 && (contract.AcquiresPm || contract.ReleasesPm || contract.ExcludesLock))
+        {
+            _sink.Report(FindingKind.RawPmResultReturned, new ResourceKey(call.TargetMethod.Name + "()"), ArmReturning(returned, value, state).Syntax.GetLocation(), call.Syntax.GetLocation(), call.TargetMethod.Name + "()");
+        }
+    }
+
+    // "return err != 0 ? err : ret": the arm that carries the result, not the whole expression (a fix masks that arm
+    // only, leaving the other path alone).
+    private IOperation ArmReturning(IOperation returned, ValueKey value, PathState state)
+    {
+        var unwrapped = returned;
+        while (unwrapped is IConversionOperation { IsImplicit: true } conversion)
+        {
+            unwrapped = conversion.Operand;
+        }
+
+        if (unwrapped is IFlowCaptureReferenceOperation reference && _body.CaptureDefinitions.TryGetValue(reference.Id, out var definitions))
+        {
+            foreach (var definition in definitions)
+            {
+                if (ValueSubjects.ValueOf(definition.Value, state) is { } armValue && armValue.Equals(value))
+                {
+                    return ArmReturning(definition.Value, value, state);
+                }
+            }
+        }
+
+        return returned;
     }
 
     private void CheckPmAtExit(PathState state, ExitSite exit)
@@ -77,7 +123,7 @@ internal sealed class ExitChecker
         foreach (var kv in held)
         {
             state.Origins.TryGetValue(kv.Key, out var origin);
-            var getSyncFailure = origin is { HeldOnFailure: true } && state.Facts.TryGetValue(ValueKey.Result(origin.Site), out var result) && !result.IsEmpty && result.IsSubsetOf(ValueSet.Negative);
+            var getSyncFailure = IsGetSyncFailure(state, origin);
             _sink.Report(FindingKind.PmLeak, kv.Key, exit.Location, origin?.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure);
         }
     }
@@ -93,7 +139,13 @@ internal sealed class ExitChecker
         var held = _body.SelfPmKey is { } selfKey ? state.CountOf(selfKey) > 0 : state.Pm.Any(kv => kv.Key != ResourceKey.ContractCredit && kv.Value > 0);
         var success = ResultValues.Success(Self.AcquiresPmSuccess);
         var reportKey = _body.SelfPmKey ?? new ResourceKey("this");
-        if (held && !values.Overlaps(success))
+        if (held && !values.Overlaps(success) && GetSyncFailureHolding(state) is { } getSync)
+        {
+            // The reference still held on this failure exit is get_sync's own, on its failure path: that is VPM0003's
+            // verdict at the get_sync, not a contract mismatch at the return.
+            _sink.Report(FindingKind.PmLeak, getSync.Key, exit.Location, getSync.Origin.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure: true);
+        }
+        else if (held && !values.Overlaps(success))
         {
             _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns failure while holding one on the path that " + exit.Detail, pmResource: true);
         }
@@ -102,6 +154,23 @@ internal sealed class ExitChecker
             _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns success without holding one on the path that " + exit.Detail, pmResource: true);
         }
     }
+
+    // A held reference taken by an acquire that keeps it on failure (get_sync) whose result is known to be a failure here.
+    private (ResourceKey Key, Origin Origin)? GetSyncFailureHolding(PathState state)
+    {
+        foreach (var kv in state.Pm)
+        {
+            if (kv.Value > 0 && state.Origins.TryGetValue(kv.Key, out var origin) && IsGetSyncFailure(state, origin))
+            {
+                return (kv.Key, origin);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsGetSyncFailure(PathState state, Origin? origin) =>
+        origin is { HeldOnFailure: true } && state.Facts.TryGetValue(ValueKey.Result(origin.Site), out var result) && !result.IsEmpty && result.IsSubsetOf(ValueSet.Negative);
 
     private void CheckLocksAtExit(PathState state, ExitSite exit)
     {

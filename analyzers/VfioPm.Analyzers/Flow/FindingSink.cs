@@ -21,7 +21,7 @@ internal sealed class FindingSink
     public void Report(FindingKind kind, ResourceKey key, Location location, Location? related, string detail, bool getSyncFailure = false, bool? pmResource = null)
     {
         var isPm = pmResource ?? kind is FindingKind.PmLeak or FindingKind.PmUnderflow;
-        if ((isPm && _body.TrustPmBody) || (!isPm && _body.TrustLockBody) || (!isPm && _body.MonitorKeys.Contains(key)))
+        if (kind != FindingKind.RawPmResultReturned && ((isPm && _body.TrustPmBody) || (!isPm && _body.TrustLockBody) || (!isPm && _body.MonitorKeys.Contains(key))))
         {
             return;
         }

@@ -23,12 +23,23 @@ internal sealed class FlowBody
         Contracts = contracts;
         Self = method is null ? MethodContract.Empty : contracts.For(method);
         Keys = new ResourceKeys(ResourceKeys.FindAliases(cfg.Blocks.SelectMany(b => b.Operations.Concat(b.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { b.BranchValue }))));
-        SelfPmKey = SelfKey(Self.AcquiresPm ? Self.AcquiresPmTarget : Self.ReleasesPmTarget, isLock: false);
+        var pmTarget = Self.AcquiresPm ? Self.AcquiresPmTarget : Self.ReleasesPmTarget;
+        var staticWithoutTarget = method is not null && (Self.AcquiresPm || Self.ReleasesPm) && pmTarget is null && StaticDeviceBinding.NeedsBinding(method);
+        if (staticWithoutTarget)
+        {
+            // No receiver to be the resource: the contract names the single device parameter, or is malformed.
+            pmTarget = StaticDeviceBinding.TargetFor(method!, out var candidates);
+            UnboundStaticDevices = pmTarget is null ? candidates : null;
+        }
+
+        SelfPmKey = SelfKey(pmTarget, isLock: false);
         SelfLockKey = SelfKey(Self.AcquiresLock != LockMode.None ? Self.AcquiresLockTarget : Self.ReleasesLock ? Self.ReleasesLockTarget : Self.RequiresLockTarget, isLock: true);
 
         // Clang's rule: a contract on the receiver itself ("this" is the resource) describes a primitive whose body is
         // trusted, not checked (RuntimePm.Get, MemoryLock.DownWrite, a file's own get/put wrappers).
-        TrustPmBody = (Self.AcquiresPm && Self.AcquiresPmTarget is null) || (Self.ReleasesPm && Self.ReleasesPmTarget is null);
+        TrustPmBody = staticWithoutTarget
+            ? UnboundStaticDevices is not null // malformed: reported by VPM0011, the body itself not judged
+            : (Self.AcquiresPm && Self.AcquiresPmTarget is null) || (Self.ReleasesPm && Self.ReleasesPmTarget is null);
         TrustLockBody = method is not null && !HasMemoryLockMember(method.ContainingType)
             && ((Self.AcquiresLock != LockMode.None && Self.AcquiresLockTarget is null) || (Self.ReleasesLock && Self.ReleasesLockTarget is null));
 
@@ -36,6 +47,16 @@ internal sealed class FlowBody
         {
             foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
             {
+                if (op is IFlowCaptureOperation captured)
+                {
+                    if (!CaptureDefinitions.TryGetValue(captured.Id, out var definitions))
+                    {
+                        CaptureDefinitions[captured.Id] = definitions = new List<IFlowCaptureOperation>(2);
+                    }
+
+                    definitions.Add(captured);
+                }
+
                 if (op is IFlowCaptureOperation capture && Keys.PathOf(capture.Value, CapturePaths) is { } path)
                 {
                     CapturePaths[capture.Id] = path;
@@ -160,13 +181,16 @@ internal sealed class FlowBody
             {
                 foreach (var nested in ResourceKeys.Walk(op))
                 {
+                    // A copy reads its source's fact; a bool copy of a condition reads what the condition tests.
                     if (nested is IVariableDeclaratorOperation { Initializer: { } init })
                     {
                         CollectTested(init.Value, list);
+                        AddSubject(init.Value, list);
                     }
                     else if (nested is ISimpleAssignmentOperation assignment)
                     {
                         CollectTested(assignment.Value, list);
+                        AddSubject(assignment.Value, list);
                     }
                 }
             }
@@ -265,6 +289,7 @@ internal sealed class FlowBody
     {
         var counts = new Dictionary<ValueKey, int>();
         var tested = new List<ValueKey>();
+        var copies = new List<(ValueKey Target, ValueKey Source)>();
         foreach (var block in Cfg.Blocks)
         {
             if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } condition)
@@ -288,6 +313,11 @@ internal sealed class FlowBody
                         IVariableDeclaratorOperation { Initializer: { } init } d => (d.Symbol, init.Value),
                         _ => (null, null),
                     };
+                    if (target is not null && value is not null && SubjectOf(value) is { } source && Keys.AliasOf(target) is null)
+                    {
+                        copies.Add((ValueKey.Local(target), source));
+                    }
+
                     if (target is { Type.SpecialType: SpecialType.System_Boolean } && value is not null && value.ConstantValue is not { HasValue: true })
                     {
                         var before = tested.Count;
@@ -315,6 +345,19 @@ internal sealed class FlowBody
             }
         }
 
+        // A tracked local copied from another subject ("parent = dev.Parent") takes that subject's fact at the copy:
+        // the source is tracked too (twice, so a copy of a copy is followed).
+        for (var pass = 0; pass < 2 && copies.Count > 0; pass++)
+        {
+            foreach (var (target, source) in copies)
+            {
+                if (tracked.Contains(target))
+                {
+                    tracked.Add(source);
+                }
+            }
+        }
+
         return tracked;
     }
 
@@ -332,6 +375,9 @@ internal sealed class FlowBody
     /// <summary>The path each flow capture of a plain access path stands for.</summary>
     public Dictionary<CaptureId, string> CapturePaths { get; } = new();
 
+    /// <summary>Every assignment of each flow capture (a ternary's or a coalesce's arms).</summary>
+    public Dictionary<CaptureId, List<IFlowCaptureOperation>> CaptureDefinitions { get; } = new();
+
     /// <summary>The local each flow capture of a local reads.</summary>
     public Dictionary<CaptureId, ILocalSymbol> CaptureLocals { get; } = new();
 
@@ -342,6 +388,12 @@ internal sealed class FlowBody
     public ResourceKey? SelfLockKey { get; }
 
     public bool TrustPmBody { get; }
+
+    /// <summary>
+    /// For a static method whose runtime-PM contract names no device and that has no single device parameter to bind
+    /// it to: the device parameters it has (none, or several). Null otherwise.
+    /// </summary>
+    public IReadOnlyList<string>? UnboundStaticDevices { get; }
 
     public bool TrustLockBody { get; }
 

@@ -95,9 +95,11 @@ internal static class FlowDriver
         || compilation.GetTypeByMetadataName(AttributeNames.Namespace + "." + AttributeNames.AcquiresMemoryLock) is not null
         || compilation.GetTypeByMetadataName(AttributeNames.Namespace + "." + AttributeNames.DeviceAccess) is not null;
 
-    // Cheap gate before building a graph: the method has a contract, or calls something that has one. Answered once
-    // per body root and remembered.
-    private static bool Mentions(IOperation root, IMethodSymbol method, ContractReader contracts)
+    /// <summary>
+    /// The default gate before building a graph: the method has a contract, or calls something that has one. Answered
+    /// once per body root and remembered.
+    /// </summary>
+    public static bool Mentions(IOperation root, IMethodSymbol method, ContractReader contracts)
     {
         if (MentionsByRoot.TryGetValue(root, out var known))
         {

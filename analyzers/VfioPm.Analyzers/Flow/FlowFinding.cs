@@ -17,6 +17,8 @@ internal enum FindingKind
     LockRecursive,
     /// <summary>The method's exit state disagrees with its declared contract (VPM0011).</summary>
     ContractMismatch,
+    /// <summary>A return whose value, on some path, is the raw (possibly negative) result of a runtime-PM call (VPM0008 in handlers).</summary>
+    RawPmResultReturned,
 }
 
 /// <summary>One finding of the dataflow.</summary>

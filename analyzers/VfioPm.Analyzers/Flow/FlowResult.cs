@@ -37,6 +37,9 @@ internal sealed class FlowResult
     /// <summary>The method's own contract.</summary>
     public MethodContract Self => _body.Self;
 
+    /// <summary>The device parameters of a static method whose PM contract cannot be bound to one (see <see cref="FlowBody.UnboundStaticDevices"/>).</summary>
+    public IReadOnlyList<string>? UnboundStaticDevices => _body.UnboundStaticDevices;
+
     /// <summary>True for a lock taken with a BCL monitor (lock statement): only [GuardedBy] cares about it.</summary>
     public bool IsMonitorKey(ResourceKey key) => _monitorKeys.Contains(key);
 

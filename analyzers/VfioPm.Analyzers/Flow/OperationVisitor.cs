@@ -17,11 +17,13 @@ internal sealed class OperationVisitor
     private readonly FlowBody _body;
     private readonly ContractEffects _effects;
     private readonly ConditionRefiner _refiner;
+    private readonly ValueSubjects _subjects;
     private readonly Action<IOperation, IReadOnlyCollection<PathState>>? _observer;
 
-    public OperationVisitor(FlowBody body, ContractEffects effects, ConditionRefiner refiner, Action<IOperation, IReadOnlyCollection<PathState>>? observer)
+    public OperationVisitor(FlowBody body, ContractEffects effects, ConditionRefiner refiner, ValueSubjects subjects, Action<IOperation, IReadOnlyCollection<PathState>>? observer)
     {
         _body = body;
+        _subjects = subjects;
         _effects = effects;
         _refiner = refiner;
         _observer = observer;
@@ -87,7 +89,16 @@ internal sealed class OperationVisitor
             return Map(states, s =>
             {
                 var next = s.WithoutFact(key).WithValue(key, ValueSubjects.ValueOf(value, s));
-                return constant is { } c && !next.Values.ContainsKey(key) ? next.WithFact(key, ValueSet.Single(c)) : next;
+                if (!tracked || next.Values.ContainsKey(key))
+                {
+                    return next;
+                }
+
+                // A constant, or a copy of what is known about another subject at this point ("parent = dev->parent"
+                // under "if (dev->parent)"): a snapshot, so a later change to the source does not reach the copy.
+                return constant is { } c ? next.WithFact(key, ValueSet.Single(c))
+                    : _subjects.Subject(value, s) is { } source && !source.Known.Equals(ValueSet.All) ? next.WithFact(key, source.Known)
+                    : next;
             });
         }
 

@@ -34,7 +34,7 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
         _body = body;
         var subjects = new ValueSubjects(body);
         _refiner = new ConditionRefiner(subjects);
-        _visitor = new OperationVisitor(body, new ContractEffects(body, sink), _refiner, observer);
+        _visitor = new OperationVisitor(body, new ContractEffects(body, sink), _refiner, subjects, observer);
         _exits = new ExitChecker(body, sink, subjects);
     }
 

@@ -55,6 +55,12 @@ internal sealed class ResourceKeys
     public string? KeyFor(IInvocationOperation invocation, string? target, IReadOnlyDictionary<CaptureId, string>? captures)
     {
         var receiver = invocation.Instance;
+        if (target is null && receiver is null && StaticDeviceBinding.NeedsBinding(invocation.TargetMethod))
+        {
+            // A static method's contract is on its single device parameter (StaticDeviceBinding).
+            target = StaticDeviceBinding.TargetFor(invocation.TargetMethod.OriginalDefinition, out _);
+        }
+
         if (target is null)
         {
             return receiver is null ? null : PathOf(receiver, captures);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using VfioPm.Analyzers.Flow;
@@ -25,6 +26,16 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
             }
 
             var analysis = SharedFlow.Get(graph, method, contracts, block.CancellationToken);
+            if (analysis.UnboundStaticDevices is { } devices && method.Locations.FirstOrDefault() is { } declared)
+            {
+                var self = contracts.For(method);
+                var promise = self.AcquiresPm ? "acquire a runtime-PM reference" : "release a runtime-PM reference";
+                var why = devices.Count == 0
+                    ? "cannot be checked: a static method has no receiver, and it has no device parameter; name the device in the attribute"
+                    : "cannot be checked: a static method has no receiver, and its device parameters (" + string.Join(", ", devices.Select(d => "'" + d + "'")) + ") are more than one; name the device in the attribute";
+                block.ReportDiagnostic(Diagnostic.Create(Descriptors.ContractMismatch, declared, method.Name, promise, why));
+            }
+
             foreach (var finding in analysis.Findings)
             {
                 if (finding.Kind == FindingKind.ContractMismatch)

@@ -64,11 +64,20 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                if ((callee.IsDeviceAccess || callee.RequiresPm) && !pmGuaranteed && !HeldFacts.MustHoldPm(states, null)
-                    && reported.Add(("pm", invocation.Syntax.SpanStart)))
+                if ((callee.IsDeviceAccess || callee.RequiresPm) && !pmGuaranteed && reported.Add(("pm", invocation.Syntax.SpanStart)))
                 {
-                    var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
-                    block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", device));
+                    if (!HeldFacts.MustHoldPm(states, null))
+                    {
+                        var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", "no runtime-PM reference on '" + device + "' is held here"));
+                    }
+                    else if (HeldFacts.CountedButNotActive(states) is { } counted && counted.Site is IInvocationOperation acquire)
+                    {
+                        // A usage count is not a resumed device: get_sync's failure path still holds the count.
+                        var device = analysis.PmKeyFor(acquire, contracts.For(acquire.TargetMethod).AcquiresPmTarget)?.Display ?? acquire.TargetMethod.ContainingType.Name;
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), new[] { acquire.Syntax.GetLocation() }, invocation.TargetMethod.Name + "()",
+                            "'" + device + "' is only counted here, not known active: the result of '" + acquire.TargetMethod.Name + "()' is not checked"));
+                    }
                 }
             });
         });

@@ -10,8 +10,10 @@ namespace VfioPm.Analyzers.Rules;
 
 /// <summary>
 /// VPM0008: an ioctl/feature/region handler (a [VfioIoctl]/[VfioFeature]/[VfioRegion] method, or any member of a
-/// [VfioDeviceOps] class, generated dispatchers included) returns the raw result of a runtime-PM call. vfio masks resume
-/// failures as -EIO: a raw -EINVAL from a latched runtime error is meaningless to user space.
+/// [VfioDeviceOps] class, generated dispatchers included) returns the raw result of a runtime-PM call on some path.
+/// vfio masks resume failures as -EIO: a raw -EINVAL from a latched runtime error is meaningless to user space. The
+/// flow engine follows the value, not the variable (reaching definitions): "ret" returned after being reassigned from
+/// another call on every path is fine, and a result known to be 0 there (the success of ResumeAndGet) is not an error.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnmaskedResumeErrorAnalyzer : DiagnosticAnalyzer
@@ -27,88 +29,28 @@ public sealed class UnmaskedResumeErrorAnalyzer : DiagnosticAnalyzer
         // Generated dispatchers are exactly what this rule must see.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (!FlowDriver.ReferencesAnnotations(start.Compilation))
+        FlowDriver.Register(
+            context,
+            static (block, contracts, graph, method) =>
             {
-                return;
-            }
-
-            var contracts = ContractReader.For(start.Compilation);
-            start.RegisterOperationBlockStartAction(block =>
-            {
-                if (block.OwningSymbol is not IMethodSymbol method || !IsHandler(method))
+                // The handler's own returns: a lambda or local function inside it returns to its own caller.
+                if (!SymbolEqualityComparer.Default.Equals(method, block.OwningSymbol))
                 {
                     return;
                 }
 
-                block.RegisterOperationAction(op =>
+                foreach (var finding in SharedFlow.Get(graph, method, contracts, block.CancellationToken).Findings)
                 {
-                    var ret = (IReturnOperation)op.Operation;
-                    if (ret.ReturnedValue is { } value && RawPmResult(value, contracts, ret) is { } source)
+                    if (finding.Kind == FindingKind.RawPmResultReturned)
                     {
-                        op.ReportDiagnostic(Diagnostic.Create(Descriptors.UnmaskedResumeError, value.Syntax.GetLocation(), new[] { source.Syntax.GetLocation() }, method.Name, source.TargetMethod.Name + "()"));
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnmaskedResumeError, finding.Location, FlowDriver.Related(finding), method!.Name, finding.Detail));
                     }
-                }, OperationKind.Return);
-            });
-        });
+                }
+            },
+            static (root, method, contracts) => IsHandler(method) && FlowDriver.Mentions(root, method, contracts));
     }
 
     private static bool IsHandler(IMethodSymbol method) =>
         method.GetAttributes().Any(a => a.AttributeClass is { } c && HandlerAttributes.Contains(c.Name) && AttributeNames.IsAnnotationsNamespace(c.ContainingNamespace))
         || method.ContainingType?.GetAttributes().Any(a => a.AttributeClass is { Name: "VfioDeviceOpsAttribute" } c && AttributeNames.IsAnnotationsNamespace(c.ContainingNamespace)) == true;
-
-    // The runtime-PM call whose unmodified int result this expression is, if any.
-    private static IInvocationOperation? RawPmResult(IOperation value, ContractReader contracts, IOperation context)
-    {
-        switch (value)
-        {
-            case IConversionOperation c:
-                return RawPmResult(c.Operand, contracts, context);
-            case IParenthesizedOperation p:
-                return RawPmResult(p.Operand, contracts, context);
-            case IInvocationOperation invocation when IsPmCall(invocation, contracts):
-                return invocation;
-            case ILocalReferenceOperation local:
-                // A local whose only assignments are raw runtime-PM results.
-                var root = context;
-                while (root.Parent is not null)
-                {
-                    root = root.Parent;
-                }
-
-                IInvocationOperation? found = null;
-                foreach (var op in ResourceKeys.Walk(root))
-                {
-                    IOperation? assigned = op switch
-                    {
-                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation t } a when SymbolEqualityComparer.Default.Equals(t.Local, local.Local) => a.Value,
-                        IVariableDeclaratorOperation { Initializer: { } init } d when SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local) => init.Value,
-                        _ => null,
-                    };
-                    if (assigned is null)
-                    {
-                        continue;
-                    }
-
-                    var source = RawPmResult(assigned, contracts, context);
-                    if (source is null)
-                    {
-                        return null;
-                    }
-
-                    found = source;
-                }
-
-                return found;
-            default:
-                return null;
-        }
-    }
-
-    private static bool IsPmCall(IInvocationOperation invocation, ContractReader contracts)
-    {
-        var c = contracts.For(invocation.TargetMethod);
-        return invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Int32 && (c.AcquiresPm || c.ReleasesPm || c.ExcludesLock);
-    }
 }

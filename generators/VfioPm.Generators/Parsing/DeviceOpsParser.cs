@@ -1,12 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using VfioPm.Generators.Diagnostics;
 using VfioPm.Generators.Models;
@@ -163,13 +160,21 @@ internal static class DeviceOpsParser
             };
             var name = t.TypeParameters.Length == 0
                 ? CSharpNames.Identifier(t.Name)
-                : CSharpNames.Identifier(t.Name) + "<" + string.Join(", ", t.TypeParameters.Select(p => CSharpNames.Identifier(p.Name))) + ">";
+                : CSharpNames.Identifier(t.Name) + "<" + string.Join(", ", t.TypeParameters.Select(TypeParameter)) + ">";
             chain.Add(new TypeDeclarationModel(keyword, name));
         }
 
         chain.Reverse();
         return new EquatableArray<TypeDeclarationModel>(chain.ToArray());
     }
+
+    // Partial declarations must repeat a containing interface's variance (CS1067).
+    private static string TypeParameter(ITypeParameterSymbol parameter) => parameter.Variance switch
+    {
+        VarianceKind.In => "in " + CSharpNames.Identifier(parameter.Name),
+        VarianceKind.Out => "out " + CSharpNames.Identifier(parameter.Name),
+        _ => CSharpNames.Identifier(parameter.Name),
+    };
 
     // ---- handlers ------------------------------------------------------------------------------------------------
 

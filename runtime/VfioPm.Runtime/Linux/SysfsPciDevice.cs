@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using VfioPm.Runtime.Pci;
 using VfioPm.Runtime.Power;
 
@@ -48,6 +49,24 @@ public sealed record SysfsPciDevice
     /// <summary><c>power/runtime_active_kids</c>: active children, 0 when children are ignored (debug attribute).</summary>
     public int? RuntimeActiveKids { get; init; }
 
+    /// <summary><c>power/runtime_active_time</c>: milliseconds spent runtime-active since boot.</summary>
+    public long? RuntimeActiveTimeMs { get; init; }
+
+    /// <summary><c>power/runtime_suspended_time</c>: milliseconds spent runtime-suspended since boot.</summary>
+    public long? RuntimeSuspendedTimeMs { get; init; }
+
+    /// <summary>
+    /// Whether the driver uses autosuspend: false when <c>power/autosuspend_delay_ms</c> answers -EIO (the kernel's
+    /// answer while <c>use_autosuspend</c> is off), null when the attribute is absent.
+    /// </summary>
+    public bool? UsesAutosuspend { get; init; }
+
+    /// <summary><c>power/autosuspend_delay_ms</c> when the driver uses autosuspend.</summary>
+    public int? AutosuspendDelayMs { get; init; }
+
+    /// <summary><c>power/wakeup</c>: "enabled", "disabled", or "" when the device cannot wake the system.</summary>
+    public string? Wakeup { get; init; }
+
     /// <summary><c>d3cold_allowed</c>.</summary>
     public bool? D3ColdAllowed { get; init; }
 
@@ -56,4 +75,10 @@ public sealed record SysfsPciDevice
 
     /// <summary>The upstream bridge's name when the device's parent directory is itself a PCI device, else null.</summary>
     public string? ParentBdf { get; init; }
+
+    /// <summary>
+    /// The attributes (by file name, e.g. <c>power_state</c>) that exist but could not be read or parsed; their
+    /// properties are null, as for absent ones, and the reader's problem list says why.
+    /// </summary>
+    public IReadOnlySet<string> Unreadable { get; init; } = new HashSet<string>();
 }

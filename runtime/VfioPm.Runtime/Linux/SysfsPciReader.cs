@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Security;
-using System.Text;
 using VfioPm.Runtime.Pci;
 using VfioPm.Runtime.Power;
 
@@ -19,18 +18,25 @@ namespace VfioPm.Runtime.Linux;
 /// </remarks>
 public sealed class SysfsPciReader
 {
-    // A sysfs attribute is at most one page; reading no more keeps a hand-made tree with a huge file harmless.
-    private const int MaxAttributeBytes = 4096;
+    private const int EIO = 5;
 
     /// <summary>Creates a reader for the sysfs mounted at <paramref name="root"/>.</summary>
     /// <param name="root">The sysfs mount point; a test passes a fake tree. Null or empty means "/sys".</param>
     public SysfsPciReader(string root = "/sys")
     {
-        Root = string.IsNullOrEmpty(root) ? "/sys" : root;
+        // "/sys/" and "/sys" name one tree; paths built from it must not show "//".
+        Root = string.IsNullOrEmpty(root) ? "/sys" : Path.TrimEndingDirectorySeparator(root);
+        if (Root.Length == 0)
+        {
+            Root = "/";
+        }
     }
 
-    /// <summary>The sysfs mount point this reader reads under.</summary>
+    /// <summary>The sysfs mount point this reader reads under, without a trailing separator.</summary>
     public string Root { get; }
+
+    /// <summary>The directory of PCI devices: <c>&lt;root&gt;/bus/pci/devices</c>.</summary>
+    public string DevicesDirectory => Path.Combine(Root, "bus", "pci", "devices");
 
     /// <summary>Reads every device of <c>&lt;root&gt;/bus/pci/devices</c>, sorted by name. Never throws.</summary>
     /// <param name="problems">One line per problem, "path: reason": unreadable or unparsable attributes, bad entries.</param>
@@ -41,7 +47,7 @@ public sealed class SysfsPciReader
         var devices = new List<SysfsPciDevice>();
         problems = found;
 
-        string busDir = Path.Combine(Root, "bus", "pci", "devices");
+        string busDir = DevicesDirectory;
         var entries = new List<string>();
         try
         {
@@ -93,62 +99,53 @@ public sealed class SysfsPciReader
 
         string? parentName = Path.GetFileName(Path.GetDirectoryName(devDir));
         string powerDir = Path.Combine(devDir, "power");
+        var device = new DeviceReading(problems);
 
-        string? powerStateText = ReadAttribute(Path.Combine(devDir, "power_state"), problems);
-        PciPowerState? powerState = ParsePowerState(Path.Combine(devDir, "power_state"), powerStateText, problems);
+        string? powerStateText = device.Attribute(Path.Combine(devDir, "power_state"), "power_state");
+        PciPowerState? powerState = ParsePowerState(Path.Combine(devDir, "power_state"), powerStateText, device);
 
         string runtimeStatusPath = Path.Combine(powerDir, "runtime_status");
-        string? runtimeStatusText = ReadAttribute(runtimeStatusPath, problems);
-        RpmStatus? runtimeStatus = ParseRuntimeStatus(runtimeStatusPath, runtimeStatusText, problems);
+        string? runtimeStatusText = device.Attribute(runtimeStatusPath, "runtime_status");
+        RpmStatus? runtimeStatus = ParseRuntimeStatus(runtimeStatusPath, runtimeStatusText, device);
+
+        // autosuspend_delay_ms_show() fails with -EIO while the driver does not use autosuspend: a reading, not a problem.
+        string autosuspendPath = Path.Combine(powerDir, "autosuspend_delay_ms");
+        SysfsRead autosuspend = SysfsAttributeFile.Read(autosuspendPath);
+        bool? usesAutosuspend = autosuspend.Status switch
+        {
+            SysfsReadStatus.Read => true,
+            SysfsReadStatus.Failed when autosuspend.Errno == EIO => false,
+            _ => null,
+        };
+        int? autosuspendDelay = usesAutosuspend == false ? null : device.Int(autosuspendPath, "autosuspend_delay_ms", autosuspend);
 
         return new SysfsPciDevice
         {
             Bdf = bdf,
             SysfsPath = devDir,
-            VendorId = (ushort?)ReadHex(Path.Combine(devDir, "vendor"), 0xFFFF, problems),
-            DeviceId = (ushort?)ReadHex(Path.Combine(devDir, "device"), 0xFFFF, problems),
-            ClassCode = ReadHex(Path.Combine(devDir, "class"), 0xFFFFFF, problems),
+            VendorId = (ushort?)device.Hex(Path.Combine(devDir, "vendor"), "vendor", 0xFFFF),
+            DeviceId = (ushort?)device.Hex(Path.Combine(devDir, "device"), "device", 0xFFFF),
+            ClassCode = device.Hex(Path.Combine(devDir, "class"), "class", 0xFFFFFF),
             PowerState = powerState,
             PowerStateText = powerStateText,
             RuntimeStatus = runtimeStatus,
             RuntimeStatusText = runtimeStatusText,
-            Control = ReadControl(Path.Combine(powerDir, "control"), problems),
-            RuntimeUsage = ReadInt(Path.Combine(powerDir, "runtime_usage"), problems),
-            RuntimeActiveKids = ReadInt(Path.Combine(powerDir, "runtime_active_kids"), problems),
-            D3ColdAllowed = ReadBool(Path.Combine(devDir, "d3cold_allowed"), problems),
-            Driver = ReadDriver(Path.Combine(devDir, "driver"), problems),
+            Control = ReadControl(Path.Combine(powerDir, "control"), device),
+            RuntimeUsage = device.Int(Path.Combine(powerDir, "runtime_usage"), "runtime_usage"),
+            RuntimeActiveKids = device.Int(Path.Combine(powerDir, "runtime_active_kids"), "runtime_active_kids"),
+            RuntimeActiveTimeMs = device.Long(Path.Combine(powerDir, "runtime_active_time"), "runtime_active_time"),
+            RuntimeSuspendedTimeMs = device.Long(Path.Combine(powerDir, "runtime_suspended_time"), "runtime_suspended_time"),
+            UsesAutosuspend = usesAutosuspend,
+            AutosuspendDelayMs = autosuspendDelay,
+            Wakeup = ReadWakeup(Path.Combine(powerDir, "wakeup"), device),
+            D3ColdAllowed = device.Bool01(Path.Combine(devDir, "d3cold_allowed"), "d3cold_allowed"),
+            Driver = ReadDriver(Path.Combine(devDir, "driver"), device),
             ParentBdf = parentName is not null && SysfsText.IsBdf(parentName) ? parentName : null,
+            Unreadable = device.Unreadable,
         };
     }
 
-    // Returns the trimmed text, or null when the file is absent (silently) or unreadable (reported).
-    private static string? ReadAttribute(string path, List<string> problems)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-            var buffer = new byte[MaxAttributeBytes];
-            int total = 0;
-            int n;
-            while (total < buffer.Length && (n = stream.Read(buffer, total, buffer.Length - total)) > 0)
-            {
-                total += n;
-            }
-
-            return Encoding.UTF8.GetString(buffer, 0, total).Trim();
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        catch (Exception e) when (IsFileSystemError(e))
-        {
-            problems.Add($"{path}: {Describe(e)}");
-            return null;
-        }
-    }
-
-    private static PciPowerState? ParsePowerState(string path, string? text, List<string> problems)
+    private static PciPowerState? ParsePowerState(string path, string? text, DeviceReading device)
     {
         if (text is null)
         {
@@ -160,13 +157,19 @@ public sealed class SysfsPciReader
             return state;
         }
 
-        problems.Add(text == "error"
-            ? $"{path}: the PCI core reports \"error\" (PCI_POWER_ERROR)"
-            : $"{path}: cannot parse \"{text}\" as a PCI power state");
+        if (text == "error")
+        {
+            device.Problems.Add($"{path}: the PCI core reports \"error\" (PCI_POWER_ERROR)");
+        }
+        else
+        {
+            device.Fail(path, "power_state", $"cannot parse \"{text}\" as a PCI power state");
+        }
+
         return null;
     }
 
-    private static RpmStatus? ParseRuntimeStatus(string path, string? text, List<string> problems)
+    private static RpmStatus? ParseRuntimeStatus(string path, string? text, DeviceReading device)
     {
         if (text is null)
         {
@@ -181,77 +184,39 @@ public sealed class SysfsPciReader
         // "error" (a latched runtime_error) and "unsupported" (runtime PM disabled) are real readings, not problems.
         if (text is not ("error" or "unsupported"))
         {
-            problems.Add($"{path}: cannot parse \"{text}\" as a runtime PM status");
+            device.Fail(path, "runtime_status", $"cannot parse \"{text}\" as a runtime PM status");
         }
 
         return null;
     }
 
-    private static uint? ReadHex(string path, uint max, List<string> problems)
+    private static string? ReadControl(string path, DeviceReading device)
     {
-        string? text = ReadAttribute(path, problems);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (SysfsText.TryParseHex(text, max, out uint value))
-        {
-            return value;
-        }
-
-        problems.Add($"{path}: cannot parse \"{text}\" as a hexadecimal value up to 0x{max:x}");
-        return null;
-    }
-
-    private static int? ReadInt(string path, List<string> problems)
-    {
-        string? text = ReadAttribute(path, problems);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (SysfsText.TryParseInt(text, out int value))
-        {
-            return value;
-        }
-
-        problems.Add($"{path}: cannot parse \"{text}\" as an integer");
-        return null;
-    }
-
-    private static bool? ReadBool(string path, List<string> problems)
-    {
-        string? text = ReadAttribute(path, problems);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (SysfsText.TryParseBool01(text, out bool value))
-        {
-            return value;
-        }
-
-        problems.Add($"{path}: cannot parse \"{text}\" as 0 or 1");
-        return null;
-    }
-
-    private static string? ReadControl(string path, List<string> problems)
-    {
-        string? text = ReadAttribute(path, problems);
+        string? text = device.Attribute(path, "control");
         if (text is null or "auto" or "on")
         {
             return text;
         }
 
-        problems.Add($"{path}: expected \"auto\" or \"on\", read \"{text}\"");
+        device.Fail(path, "control", $"expected \"auto\" or \"on\", read \"{text}\"");
+        return null;
+    }
+
+    // wakeup_show(): "enabled" or "disabled", or an empty line when the device cannot wake the system at all.
+    private static string? ReadWakeup(string path, DeviceReading device)
+    {
+        string? text = device.Attribute(path, "wakeup");
+        if (text is null or "enabled" or "disabled" or "")
+        {
+            return text;
+        }
+
+        device.Fail(path, "wakeup", $"expected \"enabled\", \"disabled\" or nothing, read \"{text}\"");
         return null;
     }
 
     // The driver is the basename of the "driver" symlink (…/bus/pci/drivers/<name>); no link means unbound.
-    private static string? ReadDriver(string path, List<string> problems)
+    private static string? ReadDriver(string path, DeviceReading device)
     {
         try
         {
@@ -260,7 +225,7 @@ public sealed class SysfsPciReader
             {
                 if (File.Exists(path) || Directory.Exists(path))
                 {
-                    problems.Add($"{path}: not a symbolic link");
+                    device.Fail(path, "driver", "not a symbolic link");
                 }
 
                 return null;
@@ -269,7 +234,7 @@ public sealed class SysfsPciReader
             string name = Path.GetFileName(target.TrimEnd('/'));
             if (name.Length == 0)
             {
-                problems.Add($"{path}: link target \"{target}\" has no name");
+                device.Fail(path, "driver", $"link target \"{target}\" has no name");
                 return null;
             }
 
@@ -277,7 +242,7 @@ public sealed class SysfsPciReader
         }
         catch (Exception e) when (IsFileSystemError(e))
         {
-            problems.Add($"{path}: {Describe(e)}");
+            device.Fail(path, "driver", Describe(e));
             return null;
         }
     }

@@ -11,14 +11,15 @@ public partial class PciDevice
     /// power; if it cannot, the function stays in D3hot and the call still succeeds. A powered-off bridge takes its
     /// whole subordinate hierarchy to D3cold.
     /// </summary>
-    /// <returns>0; <c>-EINVAL</c> for Unknown or for a transition to a shallower non-D0 state; <c>-EIO</c> for D1..D3hot without a PM capability, D1/D2 the function does not offer, or a failed power-up.</returns>
+    /// <returns>0 (Unknown is bounded to D3cold, as the kernel bounds any state above it); <c>-EINVAL</c> for a transition to a shallower non-D0 state; <c>-EIO</c> for D1..D3hot without a PM capability, D1/D2 the function does not offer, or a failed power-up.</returns>
     /// <remarks>Takes the function's hardware lock; may call the platform. Does not touch runtime-PM state.</remarks>
     // models pci_set_power_state()
     public int SetPowerState(PciPowerState state)
     {
-        if (state == PciPowerState.Unknown)
+        // Bound the state we're entering: Unknown (above D3cold) means D3cold.
+        if (state > PciPowerState.D3cold)
         {
-            return -Errno.EINVAL;
+            state = PciPowerState.D3cold;
         }
 
         if (state == PciPowerState.D0)
@@ -169,13 +170,18 @@ public partial class PciDevice
         }
     }
 
-    /// <summary>The state runtime suspend should reach: D3cold where the platform can power the slot off and D3cold is allowed, else D3hot; D0 without a PM capability.</summary>
-    // models pci_target_state() (wake-up driven choices are not modelled)
+    /// <summary>
+    /// The state runtime suspend should reach. A slot the platform can power off is asked first, with or without a PM
+    /// capability: D3cold where D3cold is allowed, else D3hot. Otherwise a function already in D3cold stays there, one
+    /// without a PM capability stays in D0, and the rest go to D3hot.
+    /// </summary>
+    // models pci_target_state() (wake-up driven choices are not modelled): platform_pci_power_manageable() first
     public PciPowerState TargetState()
     {
-        if (PmCap == 0)
+        if (Platform is { } platform && platform.CanPowerOff(this))
         {
-            return PciPowerState.D0;
+            // acpi_pci_choose_state(): d_max is D3hot when d3cold is not allowed.
+            return D3ColdAllowed ? PciPowerState.D3cold : PciPowerState.D3hot;
         }
 
         if (CurrentState == PciPowerState.D3cold)
@@ -183,12 +189,7 @@ public partial class PciDevice
             return PciPowerState.D3cold;
         }
 
-        if (Platform is { } platform && platform.CanPowerOff(this))
-        {
-            return D3ColdAllowed ? PciPowerState.D3cold : PciPowerState.D3hot;
-        }
-
-        return PciPowerState.D3hot;
+        return PmCap == 0 ? PciPowerState.D0 : PciPowerState.D3hot;
     }
 
     // models pci_finish_runtime_suspend(): go to the target state; its error is the caller's to ignore.
@@ -201,13 +202,18 @@ public partial class PciDevice
         RestoreState();
     }
 
-    // models pci_pm_bridge_power_up_actions(): a bridge powered back from D3cold may have powered its whole
-    // hierarchy into D0-uninitialized; ask every function below to resume so it can settle and suspend again.
+    // models pci_pm_bridge_power_up_actions() -> pci_resume_bus(): a bridge powered back from D3cold may have powered
+    // its whole hierarchy into D0-uninitialized; ask every function below it — at any depth, as pci_walk_bus() does —
+    // to resume so it can settle and suspend again.
     internal void BridgePowerUpActions()
     {
         foreach (var child in Children)
         {
             child.Power.RequestResume();
+            if (child is PciDevice { IsBridge: true } bridge)
+            {
+                bridge.BridgePowerUpActions();
+            }
         }
     }
 

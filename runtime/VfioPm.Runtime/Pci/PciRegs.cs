@@ -52,4 +52,10 @@ public static class PciRegs
     public const ushort PmCtrlNoSoftReset = 0x0008;
     /// <summary>PMCSR: PME enable.</summary>
     public const ushort PmCtrlPmeEnable = 0x0100;
+    /// <summary>PMCSR: Data_Select (read-write).</summary>
+    public const ushort PmCtrlDataSelect = 0x1e00;
+    /// <summary>PMCSR: PME_Status (write 1 to clear).</summary>
+    public const ushort PmCtrlPmeStatus = 0x8000;
+    /// <summary>Length of the PM capability (<c>PCI_PM_SIZEOF</c>).</summary>
+    public const int PmSizeof = 8;
 }

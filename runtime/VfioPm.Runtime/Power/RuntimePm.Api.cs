@@ -12,10 +12,24 @@ public sealed partial class RuntimePm
 {
     // ---- entry points ----------------------------------------------------------------------------------------
 
-    // models __pm_runtime_idle(): with GET_PUT drop a reference first (underflow → -EINVAL, still in use → 0).
-    // Takes the power lock; may sleep unless Async.
+    // models __pm_runtime_idle(): with GET_PUT drop a reference first (underflow → -EINVAL, still in use → 0, with
+    // trace_rpm_usage). Takes the power lock; may sleep unless Async.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int IdleEntry(RpmFlags flags) => PutReachedZero(flags, out var early) ? IdleLocked(flags) : early;
+    private int IdleEntry(RpmFlags flags)
+    {
+        if ((flags & RpmFlags.GetPut) == 0)
+        {
+            return IdleLocked(flags);
+        }
+
+        var remaining = DropUsageCount();
+        if (remaining > 0)
+        {
+            return Volatile.Read(ref _traced) ? TraceStillInUse(flags) : 0;
+        }
+
+        return remaining == 0 ? IdleLocked(flags) : remaining;
+    }
 
     // The locked half of __pm_runtime_idle(). Takes the power lock; may sleep unless Async.
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -32,7 +46,21 @@ public sealed partial class RuntimePm
     // models __pm_runtime_suspend(): the same GET_PUT prologue as idle, then rpm_suspend.
     // Takes the power lock; may sleep unless Async.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int SuspendEntry(RpmFlags flags) => PutReachedZero(flags, out var early) ? SuspendLocked(flags) : early;
+    private int SuspendEntry(RpmFlags flags)
+    {
+        if ((flags & RpmFlags.GetPut) == 0)
+        {
+            return SuspendLocked(flags);
+        }
+
+        var remaining = DropUsageCount();
+        if (remaining > 0)
+        {
+            return Volatile.Read(ref _traced) ? TraceStillInUse(flags) : 0;
+        }
+
+        return remaining == 0 ? SuspendLocked(flags) : remaining;
+    }
 
     // The locked half of __pm_runtime_suspend(). Takes the power lock; may sleep unless Async.
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -44,28 +72,6 @@ public sealed partial class RuntimePm
             RefreshFastGate();
             return retval;
         }
-    }
-
-    // The GET_PUT prologue of __pm_runtime_idle/__pm_runtime_suspend: drop a reference; only a put that reaches zero
-    // goes on to the state machine. Otherwise the entry returns 0 (still in use) or -EINVAL (underflow). Lock-free.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private bool PutReachedZero(RpmFlags flags, out int early)
-    {
-        early = 0;
-        if ((flags & RpmFlags.GetPut) == 0)
-        {
-            return true;
-        }
-
-        var remaining = DropUsageCount();
-        early = remaining < 0 ? remaining : 0;
-        if (remaining > 0)
-        {
-            // Still in use: the kernel's trace_rpm_usage(), outside the power lock.
-            TraceInternal(RpmTracepoint.Usage, flags, underLock: false);
-        }
-
-        return remaining == 0;
     }
 
     // models __pm_runtime_resume(): with GET_PUT the count goes up first and stays up whatever the result. On an

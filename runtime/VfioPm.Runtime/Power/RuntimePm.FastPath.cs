@@ -28,14 +28,12 @@ public sealed partial class RuntimePm
 
     // The GET_PUT fast path of __pm_runtime_resume(): the reference is taken first, as in the kernel, and kept either
     // way; true means the device was Active with nothing for rpm_resume() to do, so its result (1) is known.
-    // While a trace sink is attached the answer is false: the locked path hits rpm_resume/rpm_return_int as the
-    // kernel does, with the same result.
     // Lock-free; never sleeps. Caller takes the locked path (with the count already raised) on false.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool TryGetActive()
     {
         Interlocked.Increment(ref _usageCount); // full fence: ordered before the gate read below
-        return Volatile.Read(ref _fastGate) != 0 && _env.Tracing is null;
+        return Volatile.Read(ref _fastGate) != 0;
     }
 
     // Opens the gate exactly when a locked GET_PUT resume would return 1 without side effects; closes it otherwise.
@@ -47,7 +45,8 @@ public sealed partial class RuntimePm
             && _disableDepth == 0
             && _runtimeError == 0
             && _request == RpmRequest.None
-            && (_timerExpiresNs == 0 || _timerAutosuspends);
+            && (_timerExpiresNs == 0 || _timerAutosuspends)
+            && !_traced; // a traced get takes the lock, to hit rpm_resume/rpm_return_int as __pm_runtime_resume() does
         Volatile.Write(ref _fastGate, open ? 1 : 0);
     }
 

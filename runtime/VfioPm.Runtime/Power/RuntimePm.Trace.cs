@@ -12,6 +12,11 @@ namespace VfioPm.Runtime.Power;
 public sealed partial class RuntimePm
 {
     private const string RpmIdleSymbol = "rpm_idle";
+
+    // True while the environment has a trace sink: the tracepoints' static key, on the device itself so the put fast
+    // path tests a field it already has in cache. Written under the power lock (SetTraced); read without it. While
+    // true the fast-path gate stays shut (RefreshFastGate), so every get takes the locked, traced path.
+    private bool _traced;
     private const string RpmSuspendSymbol = "rpm_suspend";
     private const string RpmResumeSymbol = "rpm_resume";
 
@@ -19,7 +24,7 @@ public sealed partial class RuntimePm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void TraceInternal(RpmTracepoint point, RpmFlags flags, bool underLock = true)
     {
-        if (_env.Tracing is { } sinks)
+        if (Volatile.Read(ref _traced) && _env.Tracing is { } sinks)
         {
             EmitInternal(sinks, point, flags, underLock);
         }
@@ -29,7 +34,7 @@ public sealed partial class RuntimePm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void TraceReturn(string function, int retval)
     {
-        if (_env.Tracing is { } sinks)
+        if (_traced && _env.Tracing is { } sinks)
         {
             EmitReturn(sinks, function, retval);
         }
@@ -39,10 +44,34 @@ public sealed partial class RuntimePm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void TraceStatus(RpmStatus status)
     {
-        if (_env.Tracing is { } sinks)
+        if (_traced && _env.Tracing is { } sinks)
         {
             EmitStatus(sinks, status);
         }
+    }
+
+    // Switches this device's tracepoints on or off (PmEnvironment.AttachTraceSink and its handle's Dispose). Switching
+    // on shuts the fast-path gate under the lock, so no get that starts after this returns skips the tracepoints;
+    // switching off lets the next locked operation reopen it. Takes the power lock.
+    internal void SetTraced(bool traced)
+    {
+        lock (_lock)
+        {
+            Volatile.Write(ref _traced, traced);
+            if (traced)
+            {
+                CloseFastGate();
+            }
+        }
+    }
+
+    // trace_rpm_usage() from __pm_runtime_idle()/__pm_runtime_suspend(): a put that leaves the device in use; returns
+    // that put's result (0), so the put tail-calls it with nothing live across the call. Lock-free.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int TraceStillInUse(RpmFlags flags)
+    {
+        TraceInternal(RpmTracepoint.Usage, flags, underLock: false);
+        return 0;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -53,6 +53,7 @@ public sealed partial class RuntimePm
         _device = device;
         _env = device.Environment;
         _work = new PmWork(RunWork);
+        _traced = _env.Register(this);
     }
 
     /// <summary>The device this state belongs to.</summary>

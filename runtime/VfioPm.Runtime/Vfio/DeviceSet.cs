@@ -63,16 +63,19 @@ public sealed class DeviceSet
     /// <returns>0, or the failing device's raw error.</returns>
     /// <remarks>Caller holds the device-set lock; may sleep.</remarks>
     // models vfio_pci_dev_set_pm_runtime_get()
-    internal int PmRuntimeGet()
+    internal int PmRuntimeGet() => PmRuntimeGet(_devices);
+
+    // vfio_pci_dev_set_pm_runtime_get() over the given members, with its continue-reverse unwind. Caller holds Gate.
+    private static int PmRuntimeGet(IReadOnlyList<VfioPciCoreDevice> members)
     {
-        for (var i = 0; i < _devices.Count; i++)
+        for (var i = 0; i < members.Count; i++)
         {
-            var ret = _devices[i].Pdev.Power.ResumeAndGet();
+            var ret = members[i].Pdev.Power.ResumeAndGet();
             if (ret < 0)
             {
                 for (var j = i - 1; j >= 0; j--)
                 {
-                    _devices[j].Pdev.Power.Put();
+                    members[j].Pdev.Power.Put();
                 }
 
                 return ret;
@@ -112,9 +115,13 @@ public sealed class DeviceSet
         return bridge;
     }
 
-    /// <summary>Resets the bus when the last member closes and one of them is dirty; always takes PM references first (2026+).</summary>
+    /// <summary>
+    /// Resets the bus when the last member closes and one of them is dirty. Members are resumed and held for the reset,
+    /// except those with <c>disable_idle_d3</c>: they never idle into D3, and the kernel takes no reference for them.
+    /// </summary>
     /// <remarks>Caller holds the device-set lock; may sleep.</remarks>
-    // models vfio_pci_dev_set_try_reset()
+    // models vfio_pci_dev_set_try_reset(): "if (!disable_idle_d3 && vfio_pci_dev_set_pm_runtime_get(dev_set))" and the
+    // matching conditional put, with disable_idle_d3 read from each member's latch.
     [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_dev_set_try_reset(): puts the references PmRuntimeGet took on each member.")]
     internal void TryReset()
     {
@@ -130,7 +137,8 @@ public sealed class DeviceSet
             return;
         }
 
-        if (PmRuntimeGet() != 0)
+        var held = _devices.Where(d => !d.DisableIdleD3).ToArray();
+        if (PmRuntimeGet(held) != 0)
         {
             return;
         }
@@ -142,14 +150,17 @@ public sealed class DeviceSet
             {
                 d.NeedsReset = false;
             }
+        }
 
+        foreach (var d in held)
+        {
             d.Pdev.Power.Put();
         }
     }
 
     /// <summary>Hot reset of the whole set, from an ioctl on one of its devices.</summary>
     /// <returns>0; <c>-EINVAL</c> if no bus reset covers only this set; <c>-EBUSY</c> if a member's <c>memory_lock</c> is contended; a resume error raw.</returns>
-    /// <remarks>Takes the device-set lock; may sleep. Every member gets a PM reference first and a put on every path after.</remarks>
+    /// <remarks>Takes the device-set lock; may sleep. Every member — <c>disable_idle_d3</c> or not — gets a PM reference first and a put on every path after.</remarks>
     // models vfio_pci_dev_set_hot_reset() (6.10+ trylock-then-zap form; group ownership is not modelled)
     [SuppressMessage("VfioPm.Locking", "VPM0010", Justification = "vfio_pci_dev_set_hot_reset(): one memory_lock per member, kept in a list and released in reverse; the analysis keys locks by expression, not by list element.")]
     [SuppressMessage("VfioPm.Locking", "VPM0004", Justification = "vfio_pci_dev_set_hot_reset(): one memory_lock per member, kept in a list and released in reverse; the analysis keys locks by expression, not by list element.")]

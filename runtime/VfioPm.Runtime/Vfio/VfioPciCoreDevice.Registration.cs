@@ -142,7 +142,7 @@ public sealed partial class VfioPciCoreDevice
                 if (!interrupted && signal.IsCancellationRequested)
                 {
                     interrupted = true;
-                    Pdev.Environment.Warn(Pdev, "Device is currently in use, task blocked until device is released");
+                    Pdev.Log("Device is currently in use, task blocked until device is released");
                 }
 
                 roundDue = false;

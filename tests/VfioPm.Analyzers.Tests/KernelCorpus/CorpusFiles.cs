@@ -17,12 +17,14 @@ public static class CorpusFiles
     /// <summary>The prelude sources (kernel helpers and struct ports every case compiles with), by name.</summary>
     public static ImmutableArray<(string Name, string Text)> Prelude => All.Value.Where(f => f.Name.StartsWith(PreludeFolder, StringComparison.Ordinal)).ToImmutableArray();
 
-    /// <summary>Every case, parsed, ordered by id.</summary>
-    public static ImmutableArray<CorpusCase> Cases { get; } = All.Value
+    /// <summary>Every case, parsed, ordered by id (a malformed header throws its <see cref="FormatException"/> here).</summary>
+    public static ImmutableArray<CorpusCase> Cases => ParsedCases.Value;
+
+    private static readonly Lazy<ImmutableArray<CorpusCase>> ParsedCases = new(() => All.Value
         .Where(f => !f.Name.StartsWith(PreludeFolder, StringComparison.Ordinal))
         .Select(f => CorpusCase.Parse(f.Name[..^".cs".Length], f.Text))
         .OrderBy(c => c.Id, StringComparer.Ordinal)
-        .ToImmutableArray();
+        .ToImmutableArray());
 
     /// <summary>The checked-in known-failures baseline (known-failures.txt).</summary>
     public static string KnownFailuresText => Read(Prefix + "known-failures.txt");

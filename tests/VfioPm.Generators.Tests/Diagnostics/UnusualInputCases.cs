@@ -47,6 +47,11 @@ public static class UnusualInputCases
                 + "\n" + Ops("public partial class Derived : Base", "[PmDevice] public Device Other { get; } = new(\"o\");", "[VfioIoctl(2)] private int B(Span<byte> a) => 0;"),
             new[] { "VPM1011@Derived" }),
         Case(
+            "handlers in a class derived from [VfioDeviceOps] without the attribute",
+            Ops("public partial class Base", Pm, "[VfioIoctl(1)] private int A(Span<byte> a) => 0;")
+                + "\npublic class Derived : Base\n{\n    [VfioIoctl(2)] private int B(Span<byte> a) => 0;\n}",
+            new[] { "VPM1009@B" }),
+        Case(
             "plain base class with a Read the generated one would hide",
             "public class Plain\n{\n    public long Read(Span<byte> b, long o) => 0;\n}\n" + Ops("public partial class Driver : Plain", Pm),
             new[] { "VPM1010@Driver" },
@@ -71,6 +76,7 @@ public static class UnusualInputCases
                 + "\npublic partial class @class\n{\n" + Ops("public partial class @event", "[PmDevice] public static Device @static { get; } = new(\"d\");", "[VfioIoctl(1)] private static int @void(Span<byte> a) => 0;") + "\n}",
             None,
             files: 2),
+        Case("class nested in a variant interface (itself CS8427)", "public partial interface IOuter<out T>\n{\n" + Ops("public partial class Driver", Pm) + "\n}", None, 1, "CS8427"),
         Case("class named Read", Ops("public partial class Read", Pm), new[] { "VPM1010@Read" }, files: 0),
         Case("type parameter named Ioctl", Ops("public partial class Driver<Ioctl>", Pm), new[] { "VPM1010@Ioctl" }, files: 0),
         Case(

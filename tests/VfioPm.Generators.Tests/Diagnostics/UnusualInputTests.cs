@@ -52,6 +52,21 @@ public sealed class UnusualInputTests
     }
 
     [Fact]
+    public void KeywordNamespacesAreEscapedToo()
+    {
+        var source = UnusualInputCases.Usings + "namespace Probe.@class.@event\n{\n    [VfioDeviceOps]\n    public partial class @fixed\n    {\n"
+            + "        [PmDevice] public static Device @static { get; } = new(\"d\");\n"
+            + "        [VfioIoctl(1)] private static int @void(Span<byte> a) => 0;\n    }\n}\n";
+
+        var run = Run(TestCompilation.ParseOptions, ("Driver.cs", source));
+
+        Assert.Empty(run.Analyzer);
+        Assert.Contains("namespace Probe.@class.@event", Assert.Single(run.Outcome.RunResult.GeneratedTrees).ToString(), StringComparison.Ordinal);
+        Assert.Empty(run.InGenerated);
+        Assert.Empty(run.UserErrors);
+    }
+
+    [Fact]
     public void CollidingHintNamesAreDisambiguatedStablyAndOthersKeepTheirNames()
     {
         var body = "[VfioDeviceOps] public partial class Nvme { [PmDevice] public Device D { get; } = new(\"d\"); }\n"

@@ -19,17 +19,26 @@ public sealed class RuntimePmLinearizabilityTests
     public void EveryHistoryOfTheRuntimePmApiIsExplainedByTheModel()
     {
         var figures = new RunFigures();
-        RpmLinearizability.Check(RpmLinearizability.FullAlphabet, figures, _output.WriteLine, iterations: 150);
+        RpmLinearizability.Check(RpmLinearizability.FullAlphabet, figures, _output.WriteLine, iterations: 100);
         _output.WriteLine(figures.ToString());
-        Assert.True(figures.Histories >= 150, figures.ToString());
+        Assert.True(figures.Histories >= 100, figures.ToString());
     }
 
     [Fact]
     public void TheLockFreeGetAndPutUnderContentionAreExplainedByTheModel()
     {
         var figures = new RunFigures();
-        RpmLinearizability.Check(RpmLinearizability.FastPathAlphabet, figures, _output.WriteLine, iterations: 150, maxParallel: 5, maxSequential: 3);
+        RpmLinearizability.Check(RpmLinearizability.FastPathAlphabet, figures, _output.WriteLine, iterations: 100, maxParallel: 5, maxSequential: 3);
         _output.WriteLine(figures.ToString());
-        Assert.True(figures.Histories >= 150, figures.ToString());
+        Assert.True(figures.Histories >= 100, figures.ToString());
+    }
+
+    [Fact]
+    public void OnTheThreadPoolWorkqueueEveryHistoryIsExplainedWithTheWorkerPlacedByTheExplorer()
+    {
+        var figures = new RunFigures();
+        RpmLinearizability.Check(RpmLinearizability.ThreadPoolAlphabet, figures, _output.WriteLine, iterations: 80, threadPool: true);
+        _output.WriteLine(figures.ToString());
+        Assert.True(figures.Histories >= 80, figures.ToString());
     }
 }

@@ -237,7 +237,8 @@ public sealed class SysfsPciReaderTests : IDisposable
         Assert.Equal((ushort)0xa360, d.DeviceId);
         Assert.Null(d.ClassCode);
         Assert.Equal(RpmStatus.Active, d.RuntimeStatus);
-        AssertProblem(problems, Path.Combine(d.SysfsPath, "class"), "permission denied");
+        AssertProblem(problems, Path.Combine(d.SysfsPath, "class"), "a directory, not an attribute file");
+        Assert.Contains("class", d.Unreadable);
 
         // chmod 000 does not stop root; only check the vendor file when the mode really makes it unreadable.
         if (!CanRead(_unreadableVendor))
@@ -277,36 +278,54 @@ public sealed class SysfsPciReaderTests : IDisposable
     }
 
     [Fact]
-    public void TableIsAlignedWithDashesForMissingValues()
+    public void TableIsAlignedInTreeOrderWithDashesForAbsentAndQuestionMarksForUnreadable()
     {
         var devices = new SysfsPciReader(_sys).ReadDevices(out _);
         string table = SysfsPciTable.Format(devices);
         string[] lines = table.TrimEnd('\n').Split('\n');
         Assert.Equal(devices.Count + 1, lines.Length);
+        var header = Tokens(lines[0]).ToArray();
         Assert.Equal(
-            new[] { "BDF", "CLASS", "DRIVER", "POWER_STATE", "RUNTIME_STATUS", "CONTROL", "USAGE", "KIDS", "D3COLD_ALLOWED" },
-            Tokens(lines[0]).Select(t => t.Text));
+            new[] { "BDF", "ID", "CLASS", "DRIVER", "POWER", "RUNTIME", "CONTROL", "AUTOSUSPEND", "ACTIVE_MS", "SUSPENDED_MS", "WAKEUP", "D3COLD", "USAGE", "KIDS" },
+            header.Select(t => t.Text));
 
-        int[] columns = Tokens(lines[0]).Select(t => t.Start).ToArray();
+        // Every column starts after two blanks in every row (cells may hold words with spaces, such as class names).
         foreach (string line in lines.Skip(1))
         {
-            Assert.Equal(columns, Tokens(line).Select(t => t.Start));
+            foreach (var (start, _) in header.Skip(1))
+            {
+                Assert.True(line.Length > start && line[start - 1] == ' ' && line[start - 2] == ' ' && line[start] != ' ', $"column at {start} in '{line}'");
+            }
         }
 
+        string Row(string bdf) => lines.Single(l => l.TrimStart().StartsWith(bdf, StringComparison.Ordinal));
+        string[] Cells(string line) => header
+            .Select((t, i) => (i + 1 < header.Length ? line[t.Start..header[i + 1].Start] : line[t.Start..]).Trim())
+            .ToArray();
+
         Assert.Equal(
-            new[] { NoPower, "0x030000", "-", "D0", "-", "-", "-", "-", "-" },
-            Tokens(lines.Single(l => l.StartsWith(NoPower, StringComparison.Ordinal))).Select(t => t.Text));
+            new[] { NoPower, "8086:3e92", "VGA compatible controller", "-", "D0", "-", "-", "-", "-", "-", "-", "-", "-", "-" },
+            Cells(Row(NoPower)));
         Assert.Equal(
-            new[] { Gpu, "0x030200", "vfio-pci", "D3cold", "suspended", "auto", "0", "0", "1" },
-            Tokens(lines.Single(l => l.StartsWith(Gpu, StringComparison.Ordinal))).Select(t => t.Text));
+            new[] { Gpu, "10de:1eb8", "3D controller", "vfio-pci", "D3cold", "suspended", "auto", "-", "-", "-", "-", "yes", "0", "0" },
+            Cells(Row(Gpu)));
+        var garbled = Cells(Row(Garbled));
+        Assert.Equal(("?", "?", "unsupported", "?", "?"), (garbled[2], garbled[4], garbled[5], garbled[11], garbled[12]));
+        Assert.DoesNotContain("D9", Row(Garbled), StringComparison.Ordinal);
+
+        // The GPU sits below its root port, indented one level.
+        int bridge = Array.FindIndex(lines, l => l.StartsWith(Bridge, StringComparison.Ordinal));
+        Assert.StartsWith("  " + Gpu, lines[bridge + 1], StringComparison.Ordinal);
     }
 
     [Fact]
-    public void TableOfNothingIsTheHeader()
+    public void TableOfNothingIsTheHeaderWithoutTheDebugColumns()
     {
         string table = SysfsPciTable.Format(Array.Empty<SysfsPciDevice>());
-        Assert.StartsWith("BDF  CLASS  DRIVER", table, StringComparison.Ordinal);
+        Assert.StartsWith("BDF  ID  CLASS  DRIVER", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("USAGE", table, StringComparison.Ordinal);
         Assert.Single(table.TrimEnd('\n').Split('\n'));
+        Assert.Contains(SysfsPciTable.Legend(Array.Empty<SysfsPciDevice>()), l => l.Contains("left out", StringComparison.Ordinal));
     }
 
     [Fact]

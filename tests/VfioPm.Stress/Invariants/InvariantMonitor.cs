@@ -46,7 +46,20 @@ public sealed class InvariantMonitor
             WatchFunction(function);
         }
 
-        machine.Environment.Warning += (device, message) => Report("no runtime-PM warning", $"{device.Name}: {message}");
+        machine.Environment.Warning += (device, message) =>
+        {
+            // vfio_pci_core_request()'s pci_notice when an unbind waits for a user that registered no REQ eventfd
+            // (Rebind): a notice the kernel prints on purpose, not a warning.
+            if (!message.StartsWith("No device request channel registered", System.StringComparison.Ordinal))
+            {
+                Report("no runtime-PM warning", $"{device.Name}: {message}");
+            }
+        };
+        machine.Environment.Transition += transition => CheckDisableIdleD3Suspend(machine, transition);
+        foreach (var bridge in machine.Functions.Where(f => f.IsBridge))
+        {
+            bridge.SecondaryBusReset += b => CheckResetFindsEveryFunctionUp(machine, b);
+        }
         var pf = machine.Functions[^1];
         pf.PowerStateChanged += (device, from, to) =>
         {
@@ -56,6 +69,73 @@ public sealed class InvariantMonitor
                 Report("a PF with VFs never below D0", $"{device.Name}: {from} -> {to} with {device.NumVfs} VFs");
             }
         };
+    }
+
+    /// <summary>
+    /// A <c>disable_idle_d3</c> device keeps its probe reference while unused, so it can runtime-suspend only after its
+    /// user engaged low power (which gives up a reference): any other suspend means something — a reset's get/put, a
+    /// close, a rebind — dropped a reference it did not own, and the next reset would have to wake a device that
+    /// should never have slept. Checked when the suspend completes: by then the suspend callback has waited for
+    /// <c>memory_lock</c>, so an exit that raced it (close) has re-taken its reference.
+    /// </summary>
+    /// <remarks>Runs under the device's power lock (the transition event): reads only lock-free state.</remarks>
+    private void CheckDisableIdleD3Suspend(StressMachine machine, Runtime.Power.RpmTransition transition)
+    {
+        if (transition.To != Runtime.Power.RpmStatus.Suspended)
+        {
+            return;
+        }
+
+        foreach (var device in machine.Devices)
+        {
+            if (!device.DisableIdleD3 || !ReferenceEquals(device.Pdev, transition.Device))
+            {
+                continue;
+            }
+
+            var vdev = device.Vdev;
+            if (vdev.PmRuntimeEngaged || !vdev.IsRegistered)
+            {
+                machine.Paired.DisableIdleD3Suspended();
+                return;
+            }
+
+            // __vfio_pci_runtime_pm_exit clears the flag just before it re-takes the reference: look again a moment later.
+            Thread.SpinWait(64);
+            if (!vdev.PmRuntimeEngaged && device.Pdev.Power.UsageCount == 0)
+            {
+                Report("a disable_idle_d3 device suspends only while its user has low power engaged", $"{device}: suspended with usage 0, not engaged");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A bus reset (hot reset, or try-reset at the last close) must find every function below it runtime-active: the
+    /// reset resumed and holds each member, except a <c>disable_idle_d3</c> one, which try-reset does not touch
+    /// because it never idles on its own — so a reset never has to wake it, and must never meet it suspended.
+    /// </summary>
+    /// <remarks>Runs on the resetting thread under the device-set lock and members' memory_locks; takes only power locks (innermost).</remarks>
+    private void CheckResetFindsEveryFunctionUp(StressMachine machine, PciDevice bridge)
+    {
+        foreach (var child in bridge.Children)
+        {
+            if (child is not PciDevice function)
+            {
+                continue;
+            }
+
+            // pm_runtime_active(): a VF that SR-IOV enable has put on the bus but not yet added (runtime PM still
+            // disabled, status the SUSPENDED of pm_runtime_init) is in D0 and may be reset, as in the kernel, where the
+            // resettable check ran before it appeared.
+            if (!function.Power.IsActive)
+            {
+                Report("a bus reset finds every function up (a disable_idle_d3 member on its own)", $"{bridge.Name}: {function.Name} is {function.Power}");
+            }
+            else if (machine.Devices.Any(d => d.DisableIdleD3 && ReferenceEquals(d.Pdev, function)))
+            {
+                machine.Paired.ResetOverDisableIdleD3();
+            }
+        }
     }
 
     /// <summary>Subscribes to one function's fatal accesses (VFs are watched as they appear).</summary>

@@ -90,6 +90,7 @@ public static class ReplayRunner
             Deadlocks = 0,
             Suspends = stats.Suspends,
             Resumes = stats.Resumes,
+            Paired = machine.Paired,
             Outcomes = outcomes,
         };
     }

@@ -55,11 +55,19 @@ public sealed record StressReport
     public string Summary =>
         $"seed {Seed}, {Mode}: {Operations} operations in {Elapsed.TotalSeconds:0.0} s, {Suspends} suspends, {Resumes} resumes, violations {ViolationCount}, deadlocks {Deadlocks}";
 
+    /// <summary>How often the paired workloads met what they pair (rebinds, resets during SR-IOV enable, disable_idle_d3).</summary>
+    public PairedWorkloadCounts? Paired { get; init; }
+
     /// <summary>Everything: summary, violations, hang dump, shrinking result.</summary>
     public string Format()
     {
         var text = new StringBuilder();
         text.AppendLine(Summary);
+        if (Paired is not null)
+        {
+            text.Append("  paired workloads: ").AppendLine(Paired.ToString());
+        }
+
         if (!Passed)
         {
             text.AppendLine($"FAILED — reproduce with --seed {Seed} (operations per thread: {string.Join(", ", OperationsPerThread)})");

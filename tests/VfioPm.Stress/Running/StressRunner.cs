@@ -125,6 +125,7 @@ public static class StressRunner
             HangDump = dump,
             Suspends = stats.Suspends,
             Resumes = stats.Resumes,
+            Paired = machine.Paired,
         };
     }
 }

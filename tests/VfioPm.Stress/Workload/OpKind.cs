@@ -75,6 +75,12 @@ public enum OpKind
     /// <summary>A user of a VF: open, a few accesses, close.</summary>
     VfSession,
 
+    /// <summary>VFIO_DEVICE_PCI_HOT_RESET on the PF while another thread enables SR-IOV (VFs join the reset group meanwhile).</summary>
+    HotResetDuringSriovEnable,
+
+    /// <summary>Unbind vfio-pci with the device's files open (the user closes them on the request), then bind it again.</summary>
+    Rebind,
+
     /// <summary>The shared INTx line fires.</summary>
     RaiseIntx,
 

@@ -1,4 +1,5 @@
 using System;
+using VfioPm.Runtime;
 using VfioPm.Runtime.Vfio;
 using VfioPm.Stress.Machine;
 
@@ -25,7 +26,8 @@ public sealed partial class OperationExecutor
                 slot.SetFile(file);
             }
 
-            return Expect(op, ret, 0);
+            // -ENODEV: the device is being unbound (Rebind), or was and is not bound again yet.
+            return Expect(op, ret, 0, -Errno.ENODEV);
         }
         finally
         {

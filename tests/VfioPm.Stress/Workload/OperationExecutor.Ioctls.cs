@@ -81,7 +81,7 @@ public sealed partial class OperationExecutor
     }
 
     private string DeviceReset(Operation op, StressDevice device, VfioDeviceFile file) =>
-        Expect(op, file.Ioctl(VfioUapi.VFIO_DEVICE_RESET, Span<byte>.Empty), device.Vdev.ResetWorks ? 0 : -Errno.EINVAL);
+        Expect(op, file.Ioctl(VfioUapi.VFIO_DEVICE_RESET, Span<byte>.Empty), file.Device.ResetWorks ? 0 : -Errno.EINVAL);
 
     // -EINVAL: no bus reset covers only this set (a VF leaving it mid-way); -EBUSY: a member's memory_lock is contended.
     private string HotReset(Operation op, StressDevice device, VfioDeviceFile file) =>

@@ -15,7 +15,8 @@ public sealed partial class OperationExecutor
     {
         var offset = op.Arg % PciConfigSpace.Size;
         var length = 1 + ((op.Arg >> 12) % 8);
-        return Expect(op, file.Read(_scratch.AsSpan(0, length), ConfigRegion + offset), Math.Min(length, PciConfigSpace.Size - offset));
+        // vfio_config_do_rw(): a read running past cfg_size faults as a whole.
+        return Expect(op, file.Read(_scratch.AsSpan(0, length), ConfigRegion + offset), offset + length > PciConfigSpace.Size ? -Errno.EFAULT : length);
     }
 
     private string CommandWrite(Operation op, StressDevice device, VfioDeviceFile file)
@@ -60,7 +61,7 @@ public sealed partial class OperationExecutor
             4 => Expect(op, file.Write(four, VfioUapi.RegionOffset(0x7FFFFF)), -Errno.EINVAL),
             5 => Expect(op, file.Read(four, -1), -Errno.EINVAL),
             6 => Expect(op, file.Read(four, VfioUapi.RegionOffset(VfioUapi.VFIO_PCI_BAR1_REGION_INDEX)), -Errno.EINVAL),
-            7 => Expect(op, file.Read(four, ConfigRegion + PciConfigSpace.Size), -Errno.EINVAL),
+            7 => Expect(op, file.Read(four, ConfigRegion + PciConfigSpace.Size), -Errno.EFAULT),
             _ => Expect(op, file.Read(Span<byte>.Empty, ConfigRegion), 0),
         };
     }

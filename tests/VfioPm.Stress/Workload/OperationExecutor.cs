@@ -61,6 +61,8 @@ public sealed partial class OperationExecutor
                 OpKind.D3ColdAllowed => D3ColdAllowed(op),
                 OpKind.SriovConfigure => SriovConfigure(op),
                 OpKind.VfSession => VfSession(op),
+                OpKind.HotResetDuringSriovEnable => HotResetDuringSriovEnable(op),
+                OpKind.Rebind => Rebind(op),
                 OpKind.RaiseIntx => $"{_machine.Line.Raise()} claimed",
                 OpKind.InjectSuspendBusy => InjectSuspendBusy(op),
                 OpKind.InjectPowerOffFailure => InjectPowerOffFailure(op),

@@ -20,6 +20,7 @@ public sealed class OperationStream
         (OpKind.Mmap, 3), (OpKind.MmapAccess, 7), (OpKind.CloseWakeFd, 2),
         (OpKind.HostConfigRead, 5), (OpKind.HostPmReference, 2), (OpKind.PowerControl, 2), (OpKind.D3ColdAllowed, 1), (OpKind.SriovConfigure, 1),
         (OpKind.VfSession, 2), (OpKind.RaiseIntx, 2), (OpKind.Pause, 4),
+        (OpKind.HotResetDuringSriovEnable, 1), (OpKind.Rebind, 1),
         (OpKind.InjectSuspendBusy, 1), (OpKind.InjectPowerOffFailure, 1),
     };
 

@@ -46,4 +46,44 @@ internal static class HeldFacts
         states.Count > 0 && states.All(s => key is { } k
             ? s.CountOf(k) > 0 || s.CountOf(ResourceKey.ContractCredit) > 0
             : s.Pm.Any(kv => kv.Value > 0));
+
+    /// <summary>
+    /// A path where a runtime-PM reference is counted but the device is not known to be active: every reference held
+    /// was taken by an acquire that keeps its count when the resume fails (get_sync, get) and whose result is not known
+    /// to be a success on this path. Null when every path holds a reference to a device known active — or when what is
+    /// known about the result was given up at a bound (then the count is trusted, as it was before results were kept).
+    /// </summary>
+    public static Origin? CountedButNotActive(IReadOnlyCollection<PathState> states)
+    {
+        foreach (var s in states)
+        {
+            Origin? inactive = null;
+            var active = false;
+            foreach (var kv in s.Pm)
+            {
+                if (kv.Value <= 0)
+                {
+                    continue;
+                }
+
+                // Only a single count is judged: the origin is the first acquire, and a second one may have resumed it.
+                if (kv.Value == 1 && s.Origins.TryGetValue(kv.Key, out var origin) && origin.HeldOnFailure
+                    && s.Facts.TryGetValue(ValueKey.Result(origin.Site), out var result) && result.Overlaps(ValueSet.Negative))
+                {
+                    inactive ??= origin;
+                }
+                else
+                {
+                    active = true;
+                }
+            }
+
+            if (!active && inactive is not null)
+            {
+                return inactive;
+            }
+        }
+
+        return null;
+    }
 }

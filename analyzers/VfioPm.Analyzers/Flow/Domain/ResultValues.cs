@@ -60,7 +60,7 @@ internal static class ResultValues
         };
     }
 
-    /// <summary>The integer value of a constant operand, if it is one (a bool is 0 or 1).</summary>
+    /// <summary>The integer value of a constant operand, if it is one (a bool is 0 or 1, null is 0).</summary>
     public static long? ConstantOf(IOperation operation)
     {
         var value = operation.ConstantValue;
@@ -79,6 +79,7 @@ internal static class ResultValues
             byte b => b,
             ushort us => us,
             bool b => b ? 1 : 0,
+            null => 0, // null is 0: the null-ness facts use {0} for null
             _ => null,
         };
     }

@@ -18,6 +18,9 @@ public sealed class PmEnvironment
     private TraceSinks? _traceSinksBox;
     private readonly object _traceGate = new();
 
+    // Every device's runtime-PM state, held weakly: attaching the first sink switches their tracepoints on.
+    private readonly ConditionalWeakTable<RuntimePm, object?> _members = new();
+
     /// <summary>Creates an environment over <paramref name="time"/> and <paramref name="workQueue"/>.</summary>
     public PmEnvironment(TimeProvider time, PmWorkQueue workQueue)
     {
@@ -61,9 +64,10 @@ public sealed class PmEnvironment
     /// <c>events/rpm/enable</c>) until the returned handle is disposed.
     /// </summary>
     /// <remarks>
-    /// While no sink is attached the tracepoints cost one field test. While one is, a get on an Active device takes the
-    /// power lock instead of the lock-free fast path, so that it emits <c>rpm_resume</c> and <c>rpm_return_int</c> as
-    /// the kernel's <c>__pm_runtime_resume()</c> does; results are the same either way.
+    /// While no sink is attached a tracepoint costs a test of a flag on the device, and a get on an Active device is not
+    /// slowed at all. While one is, such a get takes the power lock instead of the lock-free fast path, so that it emits
+    /// <c>rpm_resume</c> and <c>rpm_return_int</c> as the kernel's <c>__pm_runtime_resume()</c> does; results are the same
+    /// either way. Attaching takes each device's power lock in turn: do not call it from a callback or a sink.
     /// </remarks>
     /// <returns>A handle whose <c>Dispose</c> detaches the sink.</returns>
     public IDisposable AttachTraceSink(IRpmTraceSink sink)
@@ -71,11 +75,34 @@ public sealed class PmEnvironment
         ArgumentNullException.ThrowIfNull(sink);
         lock (_traceGate)
         {
+            var first = _traceSinksBox is null;
             var sinks = _traceSinksBox?.Sinks ?? ImmutableArray<IRpmTraceSink>.Empty;
             Volatile.Write(ref _traceSinksBox, new TraceSinks(sinks.Add(sink)));
+            if (first)
+            {
+                SetTraced(true);
+            }
         }
 
         return new TraceAttachment(this, sink);
+    }
+
+    // Called by each RuntimePm as it is built: joins the devices whose tracepoints follow the sinks, and says whether
+    // they are on now. Registering before reading means a device built during an attach is switched on either here or
+    // by the attach's walk.
+    internal bool Register(RuntimePm member)
+    {
+        _members.Add(member, null);
+        return Volatile.Read(ref _traceSinksBox) is not null;
+    }
+
+    // Caller holds _traceGate (so switching on and off never interleave); takes each device's power lock in turn.
+    private void SetTraced(bool traced)
+    {
+        foreach (var member in _members)
+        {
+            member.Key.SetTraced(traced);
+        }
     }
 
     /// <summary>The attached sinks, or null when none (tested on every traced path).</summary>
@@ -93,6 +120,10 @@ public sealed class PmEnvironment
             {
                 var left = current.Sinks.Remove(sink);
                 Volatile.Write(ref _traceSinksBox, left.IsEmpty ? null : new TraceSinks(left));
+                if (left.IsEmpty)
+                {
+                    SetTraced(false);
+                }
             }
         }
     }

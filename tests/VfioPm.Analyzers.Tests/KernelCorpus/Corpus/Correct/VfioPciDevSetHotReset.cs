@@ -1,7 +1,8 @@
 // kind: correct
 // needs: contracts
-// ports: drivers/vfio/pci/vfio_pci_core.c vfio_pci_dev_set_hot_reset() — the lock list: one memory_lock per device taken
-//        with trylock, released up to the one that failed; a PM reference on every device (6.10+ lock order, no vma_lock)
+// ports: drivers/vfio/pci/vfio_pci_core.c vfio_pci_dev_set_hot_reset() — 6.10+ form (no vma_lock): a PM reference on
+//        every device, then one memory_lock per device taken with trylock in list order and released in reverse from the
+//        last one taken (list_for_each_entry_from_reverse); group checks reduced to one predicate
 // why: per-element contracts for the get-all helper and the memory_lock list (issue 12); per-element lock tracking is issue 11 §4
 namespace KernelCorpus.Cases;
 
@@ -9,9 +10,10 @@ public abstract class VfioPciDevSetHotResetPort
 {
     public int VfioPciDevSetHotReset(CoreDeviceSet devSet, object groups)
     {
-        CoreDevice? curMem = null;
+        var devices = devSet.Devices;
         PciDevice? pdev;
         int ret;
+        int cur;
 
         lock (devSet.Lock)
         {
@@ -24,41 +26,45 @@ public abstract class VfioPciDevSetHotResetPort
             if (ret != 0)
                 return ret;
 
-            foreach (var cur in devSet.Devices)
+            for (cur = 0; cur < devices.Count; cur++)
             {
                 // Test whether all the affected devices are contained by the set of groups provided by the user.
-                if (!VfioDevInGroups(cur, groups))
+                if (!VfioDevInGroups(devices[cur], groups))
                 {
                     ret = -Errno.EINVAL;
-                    curMem = cur;
-                    goto err_undo;
+                    break;
                 }
 
                 // Locking multiple devices is prone to deadlock: runaway and unwind on contention.
-                if (!cur.MemoryLock.DownWriteTrylock())
+                if (!devices[cur].MemoryLock.DownWriteTrylock())
                 {
                     ret = -Errno.EBUSY;
-                    curMem = cur;
-                    goto err_undo;
+                    break;
                 }
+
+                ZapBars(devices[cur]);
+            }
+
+            if (cur < devices.Count)
+            {
+                // Unwind from the device before the one that failed.
+                cur--;
+                goto err_undo;
             }
 
             // pci_reset_bus() would move every device to D0 behind vfio's back (losing NoSoftRst- state in pm_save).
-            foreach (var cur in devSet.Devices)
-                Vfio.SetPowerState(cur, PciPowerState.D0);
+            foreach (var vdev in devices)
+                Vfio.SetPowerState(vdev, PciPowerState.D0);
 
             ret = Pci.ResetBus(pdev);
 
+            cur = devices.Count - 1;
         err_undo:
-            foreach (var cur in devSet.Devices)
-            {
-                if (cur == curMem)
-                    break;
-                cur.MemoryLock.UpWrite();
-            }
+            for (; cur >= 0; cur--)
+                devices[cur].MemoryLock.UpWrite();
 
-            foreach (var cur in devSet.Devices)
-                cur.Pdev.Power.Put();
+            foreach (var vdev in devices)
+                vdev.Pdev.Power.Put();
         }
 
         return ret;
@@ -67,6 +73,10 @@ public abstract class VfioPciDevSetHotResetPort
     // vfio_pci_dev_set_pm_runtime_get() (Correct/VfioPciDevSetPmRuntimeGet).
     protected abstract int VfioPciDevSetPmRuntimeGet(CoreDeviceSet devSet);
 
-    // vfio_dev_in_groups().
+    // vfio_dev_in_groups() / the iommufd ownership check.
     protected abstract bool VfioDevInGroups(CoreDevice vdev, object groups);
+
+    // vfio_pci_zap_bars(): unmap every user mapping of the device's BARs (memory_lock held for write).
+    [RequiresMemoryLock(MemoryLockMode.Exclusive, Lock = "vdev.MemoryLock")]
+    protected abstract void ZapBars(CoreDevice vdev);
 }

@@ -48,6 +48,14 @@ public sealed class CoreDevice
     public bool InSriovPfList;
     public byte[]? PciSavedState;
     public bool BusNotifierRegistered;
+
+    /// <summary>vfio_iowrite32() on a memory BAR of this device: memory_lock held (memory enable checked), device in D0.</summary>
+    [DeviceAccess(MemoryLockMode.Shared)]
+    public void MmioWrite32(uint value, long io) { }
+
+    /// <summary>vfio_ioread32() on a memory BAR of this device.</summary>
+    [DeviceAccess(MemoryLockMode.Shared)]
+    public uint MmioRead32(long io) => 0;
 }
 
 /// <summary>struct vfio_device_set: the devices that share a slot or bus reset, and its mutex.</summary>

@@ -1,0 +1,142 @@
+using System.Threading.Tasks;
+using VfioPm.Analyzers.Rules;
+using VfioPm.Analyzers.Tests.Harness;
+
+namespace VfioPm.Analyzers.Tests.Engine;
+
+/// <summary>
+/// Capability 5 of the flow engine: "resumed" is not "counted". GetSync (and the async Get) keep the usage count even
+/// when the resume fails, so with the result unchecked the device is counted but not known active: a device access
+/// there is VPM0006 on the failing path, named as such. A checked result, or ResumeAndGet's success, is active.
+/// </summary>
+public sealed class CountedVersusActiveTests
+{
+    private const string Prelude = """
+        using VfioPm.Annotations; using VfioPm.Runtime; using VfioPm.Runtime.Power; using VfioPm.Runtime.Vfio;
+        class I2cDw {
+          public MemoryLock MemoryLock { get; } = new();
+          public Device Dev = null!;
+          const int IcEnable = 0x6c;
+          [DeviceAccess(MemoryLockMode.Shared, LockFree = true)] void WriteReg(int reg, int val) { }
+          int WaitBusNotBusy() => 0;
+
+        """;
+
+    private static Task<AnalyzerResult> Verify(string body, string? messageContains = null) =>
+        AnalyzerVerifier.VerifyAsync<DeviceAccessAnalyzer>(Prelude + body + "\n}", expectMessageContains: messageContains);
+
+    // i2c_dw_xfer_common() before "i2c: designware: Use runtime PM macro for auto-cleanup": get_sync's result ignored,
+    // then the controller is programmed.
+    [Fact]
+    public async Task UncheckedGetSyncThenAccessIsVpm0006()
+    {
+        var result = await Verify("""
+            int XferCommon()
+            {
+                int ret;
+
+                {|#0:Dev.Power.GetSync()|};
+
+                {|VPM0006:WriteReg(IcEnable, 0)|};
+                ret = WaitBusNotBusy();
+
+                Dev.Power.MarkLastBusy();
+                Dev.Power.PutAutosuspend();
+                return ret;
+            }
+            """, messageContains: "only counted here, not known active");
+        result.AssertAdditionalLocations("VPM0006", "0");
+    }
+
+    [Fact]
+    public Task CheckedGetSyncThenAccessIsClean() => Verify("""
+        int XferCommon()
+        {
+            int ret = Dev.Power.GetSync();
+            if (ret < 0)
+            {
+                Dev.Power.PutNoIdle();
+                return ret;
+            }
+
+            WriteReg(IcEnable, 0);
+            ret = WaitBusNotBusy();
+            Dev.Power.PutAutosuspend();
+            return ret;
+        }
+        """);
+
+    [Fact]
+    public Task AccessOnlyOnTheFailingBranchIsReportedThere() => Verify("""
+        int XferCommon()
+        {
+            int ret = Dev.Power.GetSync();
+            if (ret < 0)
+            {
+                {|VPM0006:WriteReg(IcEnable, 0)|};
+                Dev.Power.PutNoIdle();
+                return ret;
+            }
+
+            WriteReg(IcEnable, 1);
+            Dev.Power.Put();
+            return 0;
+        }
+        """);
+
+    [Fact]
+    public Task ResumeAndGetSuccessIsActive() => Verify("""
+        int XferCommon()
+        {
+            if (Dev.Power.ResumeAndGet() < 0)
+                return -Errno.EIO;
+            WriteReg(IcEnable, 0);
+            Dev.Power.Put();
+            return 0;
+        }
+        """);
+
+    [Fact]
+    public Task AsyncGetUncheckedIsCountedNotActive() => Verify("""
+        void Kick()
+        {
+            Dev.Power.Get();
+            {|VPM0006:WriteReg(IcEnable, 1)|};
+            Dev.Power.Put();
+        }
+        """);
+
+    [Fact]
+    public Task AsyncGetThatFoundTheDeviceActiveIsActive() => Verify("""
+        void Kick()
+        {
+            if (Dev.Power.Get() == 1)
+                WriteReg(IcEnable, 1);
+            Dev.Power.Put();
+        }
+        """);
+
+    // A second, checked reference on the same device makes it active whatever the first one's result was.
+    [Fact]
+    public Task ACheckedResumeNextToAnUncheckedCountIsActive() => Verify("""
+        int XferCommon()
+        {
+            Dev.Power.GetSync();
+            if (Dev.Power.ResumeAndGet() < 0)
+            {
+                Dev.Power.PutNoIdle();
+                return -Errno.EIO;
+            }
+
+            WriteReg(IcEnable, 0);
+            Dev.Power.Put();
+            Dev.Power.Put();
+            return 0;
+        }
+        """);
+
+    [Fact]
+    public Task NoReferenceAtAllKeepsTheOriginalMessage() => Verify("""
+        void Kick() { {|VPM0006:WriteReg(IcEnable, 1)|}; }
+        """, messageContains: "no runtime-PM reference on 'I2cDw' is held here");
+}

@@ -1,0 +1,25 @@
+// kind: bug
+// needs: engine
+// ports: drivers/vfio/pci/vfio_pci_rdwr.c do_io_rw() for a memory BAR — before the fix: MMIO written whatever the memory
+//        enable state, with nothing excluding a concurrent memory disable or power-state change
+// fix: "vfio-pci: Invalidate mmaps and block MMIO access on disabled memory" (Alex Williamson, 2020; abafbc551fdd), in the
+//      per-access form of its follow-up "vfio-pci: Avoid recursive read-lock usage" (bc93b9ae0151)
+namespace KernelCorpus.Cases;
+
+public static class VfioBarRwMemoryDisabled
+{
+    // Runs inside vfio_pci_rw()'s runtime-PM bracket.
+    [RequiresPmReference("vdev.Pdev.Power")]
+    public static int DoIoWrite(CoreDevice vdev, ReadOnlySpan<uint> values, long off)
+    {
+        int done = 0;
+
+        foreach (var val in values)
+        {
+            vdev.MmioWrite32(val, off + done); // <-- VPM0004
+            done += 4;
+        }
+
+        return done;
+    }
+}
