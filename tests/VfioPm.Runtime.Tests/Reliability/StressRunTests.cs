@@ -43,6 +43,7 @@ public sealed class StressRunTests
         Assert.True(paired.RebindsWithFilesOpen > 0, paired.ToString());
         Assert.True(paired.ResetsThatSawVfs > 0, paired.ToString());
         Assert.True(paired.DisableIdleD3Suspends > 0, paired.ToString());
+        Assert.True(paired.ResetsOverDisableIdleD3 > 0, paired.ToString());
     }
 
     [Fact]

@@ -56,6 +56,10 @@ public sealed class InvariantMonitor
             }
         };
         machine.Environment.Transition += transition => CheckDisableIdleD3Suspend(machine, transition);
+        foreach (var bridge in machine.Functions.Where(f => f.IsBridge))
+        {
+            bridge.SecondaryBusReset += b => CheckResetFindsEveryFunctionUp(machine, b);
+        }
         var pf = machine.Functions[^1];
         pf.PowerStateChanged += (device, from, to) =>
         {
@@ -101,6 +105,35 @@ public sealed class InvariantMonitor
             if (!vdev.PmRuntimeEngaged && device.Pdev.Power.UsageCount == 0)
             {
                 Report("a disable_idle_d3 device suspends only while its user has low power engaged", $"{device}: suspended with usage 0, not engaged");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A bus reset (hot reset, or try-reset at the last close) must find every function below it runtime-active: the
+    /// reset resumed and holds each member, except a <c>disable_idle_d3</c> one, which try-reset does not touch
+    /// because it never idles on its own — so a reset never has to wake it, and must never meet it suspended.
+    /// </summary>
+    /// <remarks>Runs on the resetting thread under the device-set lock and members' memory_locks; takes only power locks (innermost).</remarks>
+    private void CheckResetFindsEveryFunctionUp(StressMachine machine, PciDevice bridge)
+    {
+        foreach (var child in bridge.Children)
+        {
+            if (child is not PciDevice function)
+            {
+                continue;
+            }
+
+            // pm_runtime_active(): a VF that SR-IOV enable has put on the bus but not yet added (runtime PM still
+            // disabled, status the SUSPENDED of pm_runtime_init) is in D0 and may be reset, as in the kernel, where the
+            // resettable check ran before it appeared.
+            if (!function.Power.IsActive)
+            {
+                Report("a bus reset finds every function up (a disable_idle_d3 member on its own)", $"{bridge.Name}: {function.Name} is {function.Power}");
+            }
+            else if (machine.Devices.Any(d => d.DisableIdleD3 && ReferenceEquals(d.Pdev, function)))
+            {
+                machine.Paired.ResetOverDisableIdleD3();
             }
         }
     }

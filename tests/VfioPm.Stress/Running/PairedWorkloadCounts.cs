@@ -11,6 +11,7 @@ public sealed class PairedWorkloadCounts
     private long _resetEnablePairs;
     private long _resetsThatSawVfs;
     private long _disableIdleD3Suspends;
+    private long _resetsOverDisableIdleD3;
 
     public long Rebinds => Interlocked.Read(ref _rebinds);
 
@@ -40,10 +41,14 @@ public sealed class PairedWorkloadCounts
         }
     }
 
+    public long ResetsOverDisableIdleD3 => Interlocked.Read(ref _resetsOverDisableIdleD3);
+
     public void DisableIdleD3Suspended() => Interlocked.Increment(ref _disableIdleD3Suspends);
+
+    public void ResetOverDisableIdleD3() => Interlocked.Increment(ref _resetsOverDisableIdleD3);
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Rebinds} rebinds ({RebindsWithFilesOpen} with files open), {ResetEnablePairs} hot resets during SR-IOV enable ({ResetsThatSawVfs} with VFs on the bus when the reset returned), {DisableIdleD3Suspends} disable_idle_d3 suspends (all while engaged)");
+        $"{Rebinds} rebinds ({RebindsWithFilesOpen} with files open), {ResetEnablePairs} hot resets during SR-IOV enable ({ResetsThatSawVfs} with VFs on the bus when the reset returned), {DisableIdleD3Suspends} disable_idle_d3 suspends (all while engaged), {ResetsOverDisableIdleD3} bus resets over the disable_idle_d3 device (all found it up)");
 }

@@ -30,17 +30,29 @@ internal sealed class SegmentExplorer<TModel, TKind, TObservation>
     private readonly Func<TModel, TModel> _copy;
     private readonly Func<TModel, TKind, ResultCell, IEnumerable<ModelStep>> _steps;
     private readonly Func<TModel, TObservation> _observe;
+    private readonly Func<TModel, bool>? _daemonReady;
+    private readonly Func<TModel, IEnumerable<ModelStep>>? _daemon;
 
+    /// <param name="initial">The model's starting state.</param>
+    /// <param name="copy">A copy of a state.</param>
+    /// <param name="steps">An operation's segments.</param>
+    /// <param name="observe">What is compared at the end.</param>
+    /// <param name="daemonReady">With <paramref name="daemon"/>: a worker nobody calls (the thread-pool PM workqueue) may start a run now.</param>
+    /// <param name="daemon">One run of that worker; runs never overlap, may start between any two segments, and must all have happened by the end.</param>
     public SegmentExplorer(
         Func<TModel> initial,
         Func<TModel, TModel> copy,
         Func<TModel, TKind, ResultCell, IEnumerable<ModelStep>> steps,
-        Func<TModel, TObservation> observe)
+        Func<TModel, TObservation> observe,
+        Func<TModel, bool>? daemonReady = null,
+        Func<TModel, IEnumerable<ModelStep>>? daemon = null)
     {
         _initial = initial;
         _copy = copy;
         _steps = steps;
         _observe = observe;
+        _daemonReady = daemonReady;
+        _daemon = daemon;
     }
 
     /// <summary>Schedules tried by the last call (a measure of the search's cost).</summary>
@@ -66,7 +78,7 @@ internal sealed class SegmentExplorer<TModel, TKind, TObservation>
 
         // The sequential part: operations that ended before everything after them started run whole, in order.
         var prefix = 0;
-        while (prefix < n && Enumerable.Range(prefix + 1, n - prefix - 1).All(j => order[prefix].End < order[j].Start))
+        while (_daemon is null && prefix < n && Enumerable.Range(prefix + 1, n - prefix - 1).All(j => order[prefix].End < order[j].Start))
         {
             prefix++;
         }
@@ -111,18 +123,23 @@ internal sealed class SegmentExplorer<TModel, TKind, TObservation>
         }
 
         // A schedule is the list of operations (indexes into _order) whose next segment ran, in order; an operation's
-        // first appearance starts it. Operations start in _order's order.
+        // first appearance starts it. Operations start in _order's order. Daemon is the background worker's move.
         public bool Run(List<int> schedule)
         {
             var state = Replay(schedule);
             var n = _order.Count;
-            if (state.Started == n && state.Done.All(d => d))
+            if (state.Started == n && state.Done.All(d => d) && state.Daemon is null && !DaemonReady(state))
             {
                 _owner.Schedules++;
                 return Matches(state);
             }
 
             var candidates = new List<int>();
+            if (state.Daemon is not null || DaemonReady(state))
+            {
+                candidates.Add(Daemon);
+            }
+
             for (var i = _first; i < state.Started; i++)
             {
                 if (!state.Done[i - _first])
@@ -145,7 +162,7 @@ internal sealed class SegmentExplorer<TModel, TKind, TObservation>
                 }
 
                 // A finished operation must have returned what it returned in the run.
-                if (trial.Done[next - _first] && trial.Results[next - _first].Value != _order[next].Result)
+                if (next != Daemon && trial.Done[next - _first] && trial.Results[next - _first].Value != _order[next].Result)
                 {
                     continue;
                 }
@@ -161,6 +178,10 @@ internal sealed class SegmentExplorer<TModel, TKind, TObservation>
 
             return false;
         }
+
+        private const int Daemon = -1;
+
+        private bool DaemonReady(State state) => _owner._daemonReady?.Invoke(state.Model) == true;
 
         // Real time: an operation may start only once every operation that ended before it started has finished.
         private bool MayStart(State state, int op)
@@ -196,6 +217,18 @@ internal sealed class SegmentExplorer<TModel, TKind, TObservation>
         // Runs the next segment of op (starting it if it has not started); false if it would wait here.
         private bool Advance(State state, int op)
         {
+            if (op == Daemon)
+            {
+                state.Daemon ??= _owner._daemon!(state.Model).GetEnumerator();
+                if (!state.Daemon.MoveNext())
+                {
+                    state.Daemon = null;
+                    return true;
+                }
+
+                return state.Daemon.Current != ModelStep.Wait;
+            }
+
             var k = op - _first;
             if (op == state.Started)
             {
@@ -235,5 +268,7 @@ internal sealed class SegmentExplorer<TModel, TKind, TObservation>
         public ResultCell[] Results { get; }
 
         public IEnumerator<ModelStep>?[] Running { get; }
+
+        public IEnumerator<ModelStep>? Daemon { get; set; }
     }
 }

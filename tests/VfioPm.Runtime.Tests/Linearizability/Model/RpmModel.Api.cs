@@ -275,18 +275,41 @@ internal sealed partial class RpmModel
     }
 
     /// <summary>
-    /// The PM workqueue's worker (pm_runtime_work, §4.10), pumped until nothing is queued: each run takes the recorded
-    /// request and carries it out with RPM_NOWAIT. Returns how many requests ran.
+    /// A manual PM workqueue pumped until idle on the caller's thread: the queued work item runs
+    /// (<see cref="WorkItemSteps"/>) until it is no longer queued. Returns how many times it ran.
     /// </summary>
     public IEnumerable<ModelStep> RunWorkSteps(ResultCell result)
     {
         var ran = 0;
-        while (RequestPending && ran < 1000)
+        while (ItemQueued && ran < 1000)
+        {
+            ran++;
+            foreach (var step in WorkItemSteps())
+            {
+                yield return step;
+            }
+        }
+
+        result.Value = ran;
+    }
+
+    /// <summary>Whether a worker may start running the work item now (it is queued and not running).</summary>
+    public bool WorkReady => ItemQueued && !WorkerRunning;
+
+    /// <summary>
+    /// One run of the work item (§4.10 pm_runtime_work): the workqueue takes it off the queue, then under the lock
+    /// the recorded request is taken and carried out with RPM_NOWAIT (nothing if the request was cancelled).
+    /// </summary>
+    public IEnumerable<ModelStep> WorkItemSteps()
+    {
+        ItemQueued = false;
+        WorkerRunning = true;
+        yield return ModelStep.Boundary;
+        if (RequestPending)
         {
             var request = Pending;
             Pending = Request.None;
             RequestPending = false;
-            ran++;
             var ignored = new ResultCell();
             var steps = request switch
             {
@@ -301,11 +324,10 @@ internal sealed partial class RpmModel
             {
                 yield return step;
             }
-
-            yield return ModelStep.Boundary; // one work item at a time
         }
 
-        result.Value = ran;
+        yield return ModelStep.Boundary;
+        WorkerRunning = false;
     }
 
     private static IEnumerable<ModelStep> Nothing()

@@ -52,6 +52,10 @@ internal sealed partial class RpmModel
     public bool Auto = true;
     public RpmStatus? LastStatus;
     public bool RequestPending;
+
+    // The work item (a work_struct on pm_wq): queued, and whether a worker is running it.
+    public bool ItemQueued;
+    public bool WorkerRunning;
     public Request Pending = Request.None;
     public bool DeferredResume;
 
@@ -368,7 +372,18 @@ internal sealed partial class RpmModel
         if (RequestPending)
         {
             Pending = Request.None;
-            yield return ModelStep.Boundary; // cancel_work_sync with the lock dropped
+            yield return ModelStep.Boundary; // cancel_work_sync with the lock dropped: dequeue, wait for a running worker
+            ItemQueued = false;
+            if (WorkerRunning)
+            {
+                yield return ModelStep.Boundary;
+                while (WorkerRunning)
+                {
+                    yield return ModelStep.Wait;
+                }
+            }
+
+            yield return ModelStep.Boundary; // the lock taken again
             RequestPending = false;
         }
 
@@ -381,8 +396,16 @@ internal sealed partial class RpmModel
         }
     }
 
-    // queue_work(): one work item per device; a new request overwrites the recorded one.
-    private void QueueWork() => RequestPending = true;
+    // The request half of an async rpm_*: a new request overwrites the recorded one; the item is queued only if no
+    // request was pending (queue_work() on an already queued item does nothing).
+    private void QueueWork()
+    {
+        if (!RequestPending)
+        {
+            RequestPending = true;
+            ItemQueued = true;
+        }
+    }
 
     // rpm_drop_usage_count (5.19+): refuses to go below 0, warns, -EINVAL.
     private int DropUsage()

@@ -41,9 +41,7 @@ internal sealed class NonAtomicPutSubject : RpmSubject
 
     internal static T Private<T>(T? member)
         where T : MemberInfo =>
-        member ?? throw new MissingMemberException("RuntimePm's private member moved: update the broken variant");
-
-    private sealed class MissingMemberException(string message) : System.Exception(message);
+        member ?? throw new System.InvalidOperationException("a private member of RuntimePm was renamed: update the broken variant");
 }
 
 /// <summary>

@@ -28,6 +28,9 @@ internal static class RpmLinearizability
         RpmOpKind.RunWork,
     };
 
+    /// <summary>Every call but the explicit worker, for the thread-pool workqueue (whose worker the explorer places).</summary>
+    public static readonly RpmOpKind[] ThreadPoolAlphabet = FullAlphabet.Where(k => k != RpmOpKind.RunWork).ToArray();
+
     public static void Check(
         RpmOpKind[] alphabet,
         RunFigures figures,
@@ -37,9 +40,10 @@ internal static class RpmLinearizability
         long iterations = 150,
         int maxParallel = 4,
         int maxSequential = 6,
-        int replay = 1)
+        int replay = 1,
+        bool threadPool = false)
     {
-        subject ??= suspended => new RpmSubject(suspended);
+        subject ??= suspended => new RpmSubject(suspended, threadPool);
         var operations = alphabet.Select(kind => GenOperation.Create(
             Gen.Int[0, 0].Select(_ => new HistoryOp<RpmOpKind>(kind)),
             op => op.Kind.ToString(),
@@ -57,7 +61,7 @@ internal static class RpmLinearizability
         Gen.Bool.Select(suspended => (subject(suspended), new RpmHistory(suspended, new ModelHistory<RpmOpKind>())))
             .SampleParallel(
                 operations,
-                equal: (s, m) => Explains(s, m, figures),
+                equal: (s, m) => Explains(s, m, figures, threadPool),
                 seed: seed,
                 maxSequentialOperations: maxSequential,
                 maxParallelOperations: maxParallel,
@@ -70,7 +74,7 @@ internal static class RpmLinearizability
                 writeLine: writeLine);
     }
 
-    private static bool Explains(RpmSubject subject, RpmHistory model, RunFigures figures)
+    private static bool Explains(RpmSubject subject, RpmHistory model, RunFigures figures, bool threadPool)
     {
         if (subject.CountOnce() && History.Overlaps(subject.Executed))
         {
@@ -81,7 +85,9 @@ internal static class RpmLinearizability
             () => RpmSubject.InitialModel(model.Suspended),
             m => m.Copy(),
             RpmSubject.ModelSteps,
-            m => m.Observe());
+            m => m.Observe(),
+            threadPool ? m => m.WorkReady : null,
+            threadPool ? m => m.WorkItemSteps() : null);
         var explained = explorer.Explains(model.History.Order, subject.Observe());
         figures.Explored(explorer.Schedules);
         return explained;

@@ -13,7 +13,7 @@ namespace VfioPm.Runtime.Tests.Linearizability.RuntimePmApi;
 /// <summary>
 /// The real runtime under test: a device with runtime suspend and resume callbacks (no idle callback) under a parent
 /// whose runtime PM is disabled, on a manual clock and a manual PM workqueue (async requests wait for
-/// <see cref="RpmOpKind.RunWork"/>), set active and enabled as a driver's probe leaves it. The scope matches
+/// <see cref="RpmOpKind.RunWork"/>) or the thread-pool one, set active and enabled as a driver's probe leaves it. The scope matches
 /// <see cref="RpmModel"/>'s. Every call is stamped on the run's shared clock.
 /// </summary>
 internal class RpmSubject
@@ -24,10 +24,10 @@ internal class RpmSubject
     private int _unbalancedEnables;
     private int _ran;
 
-    public RpmSubject(bool suspended)
+    public RpmSubject(bool suspended, bool threadPool = false)
     {
-        Queue = new ManualPmWorkQueue();
-        var env = new PmEnvironment(new ManualTimeProvider(), Queue);
+        WorkQueue = threadPool ? new ThreadPoolPmWorkQueue() : new ManualPmWorkQueue();
+        var env = new PmEnvironment(new ManualTimeProvider(), WorkQueue);
         env.Warning += (_, message) =>
         {
             if (message.StartsWith("Unbalanced pm_runtime_enable", StringComparison.Ordinal))
@@ -60,7 +60,8 @@ internal class RpmSubject
 
     public RecordingCallbacks Callbacks { get; }
 
-    public ManualPmWorkQueue Queue { get; }
+    /// <summary>The PM workqueue: manual (only <see cref="RpmOpKind.RunWork"/> runs it), or the thread pool.</summary>
+    public PmWorkQueue WorkQueue { get; }
 
     public RuntimePm Pm => Device.Power;
 
@@ -102,8 +103,12 @@ internal class RpmSubject
     /// <summary>The calls made, in no particular order.</summary>
     public System.Collections.Generic.IReadOnlyCollection<HistoryOp<RpmOpKind>> Executed => _executed.ToArray();
 
-    /// <summary>What a caller can observe now (call it once every thread has joined).</summary>
-    public RpmObservation Observe() => new(
+    /// <summary>What a caller can observe once every thread has joined and the workqueue is idle.</summary>
+    /// <remarks>A manual workqueue keeps what is queued (the model knows it as pending); the thread pool is waited for.</remarks>
+    public RpmObservation Observe() =>
+        WorkQueue is ManualPmWorkQueue || WorkQueue.WaitForIdle(TimeSpan.FromSeconds(10)) ? Snapshot() : throw new TimeoutException("the PM workqueue did not go idle");
+
+    private RpmObservation Snapshot() => new(
         Pm.Status, Pm.UsageCount, Pm.DisableDepth, Pm.RuntimeError, Pm.IsAllowed, Pm.LastStatus, Pm.RequestPending,
         Parent.Power.ChildCount, Callbacks.Suspends, Callbacks.Resumes, Pm.UnderflowWarnings, Volatile.Read(ref _unbalancedEnables));
 
@@ -142,7 +147,7 @@ internal class RpmSubject
             case RpmOpKind.Disable: Pm.Disable(); return 0;
             case RpmOpKind.Enable: Pm.Enable(); return 0;
             case RpmOpKind.Barrier: Pm.Barrier(); return 0;
-            case RpmOpKind.RunWork: return Queue.RunUntilIdle();
+            case RpmOpKind.RunWork: return ((ManualPmWorkQueue)WorkQueue).RunUntilIdle();
             default: throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
     }
