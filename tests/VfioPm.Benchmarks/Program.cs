@@ -9,12 +9,18 @@ using VfioPm.Benchmarks.Dispatch;
 using VfioPm.Benchmarks.Generation;
 using VfioPm.Benchmarks.Reporting;
 using VfioPm.Benchmarks.Runtime;
+using VfioPm.Benchmarks.Tracing;
 using VfioPm.Tests.Shared;
 
 // dotnet run -c Release --project tests/VfioPm.Benchmarks -- <suite>... [--quick] [--out <dir>]
-// Suites: runtime, dispatch, analyzers, generator, all. Writes <out>/summary.json and <out>/summary.md
+// Suites: runtime, dispatch, analyzers, generator, tracing, all. Writes <out>/summary.json and <out>/summary.md
 // (default out: artifacts/bench under the repository root).
-var suites = new ISuite[] { new RuntimeSuite(), new DispatchSuite(), new AnalyzerCostSuite(), new GeneratorCostSuite() };
+if (args.Length == 4 && args[0] == TwoBuildsGetPut.PassVerb)
+{
+    return TwoBuildsGetPut.RunPass(args); // a child of the tracing suite (one load order of the two-builds comparison)
+}
+
+var suites = new ISuite[] { new RuntimeSuite(), new DispatchSuite(), new AnalyzerCostSuite(), new GeneratorCostSuite(), new TracingSuite() };
 var mode = args.Contains("--quick") ? BenchMode.Quick : BenchMode.Full;
 var outIndex = Array.IndexOf(args, "--out");
 var output = outIndex >= 0 && outIndex + 1 < args.Length ? Path.GetFullPath(args[outIndex + 1]) : Path.Combine(RepositoryRoot.Path, "artifacts", "bench");

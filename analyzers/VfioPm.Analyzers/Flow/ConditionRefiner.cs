@@ -15,8 +15,13 @@ namespace VfioPm.Analyzers.Flow;
 internal sealed class ConditionRefiner
 {
     private readonly ValueSubjects _subjects;
+    private readonly FlowBody _body;
 
-    public ConditionRefiner(ValueSubjects subjects) => _subjects = subjects;
+    public ConditionRefiner(ValueSubjects subjects, FlowBody body)
+    {
+        _subjects = subjects;
+        _body = body;
+    }
 
     public (PathState? WhenTrue, PathState? WhenFalse) Refine(PathState state, IOperation condition)
     {
@@ -34,7 +39,8 @@ internal sealed class ConditionRefiner
             case IIsNullOperation isNull:
                 return RefineSubject(state, isNull.Operand, ValueSet.Zero);
             case IBinaryOperation binary:
-                return RefineComparison(state, binary.OperatorKind, binary.LeftOperand, binary.RightOperand);
+                var (whenTrue, whenFalse) = RefineComparison(state, binary.OperatorKind, binary.LeftOperand, binary.RightOperand);
+                return state.Elements.IsEmpty ? (whenTrue, whenFalse) : RefineLoopBound(whenTrue, whenFalse, binary.OperatorKind, binary.LeftOperand, binary.RightOperand);
             case IIsPatternOperation pattern:
                 return RefinePattern(state, pattern.Value, pattern.Pattern);
         }
@@ -73,6 +79,73 @@ internal sealed class ConditionRefiner
 
         return (state, state);
     }
+
+    // "i < devices.Count" is false: the loop over the collection ran to its end, so a Prefix of it is every element and
+    // a Suffix is none.
+    private (PathState?, PathState?) RefineLoopBound(PathState? whenTrue, PathState? whenFalse, BinaryOperatorKind kind, IOperation left, IOperation right)
+    {
+        var (index, bound, mirrored) = IndexLocal(left) is { } l ? (l, right, false) : IndexLocal(right) is { } r ? (r, left, true) : default;
+        if (index is null || _body.PathOf(bound) is not { } boundPath || CollectionOf(boundPath) is not { } collection)
+        {
+            return (whenTrue, whenFalse);
+        }
+
+        if (mirrored)
+        {
+            kind = kind switch
+            {
+                BinaryOperatorKind.LessThan => BinaryOperatorKind.GreaterThan,
+                BinaryOperatorKind.GreaterThan => BinaryOperatorKind.LessThan,
+                BinaryOperatorKind.LessThanOrEqual => BinaryOperatorKind.GreaterThanOrEqual,
+                BinaryOperatorKind.GreaterThanOrEqual => BinaryOperatorKind.LessThanOrEqual,
+                _ => kind,
+            };
+        }
+
+        var key = _body.SubjectOfLocal(index);
+        return kind switch
+        {
+            BinaryOperatorKind.LessThan or BinaryOperatorKind.NotEquals => (whenTrue, Exhausted(whenFalse, key, collection)),
+            BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.Equals => (Exhausted(whenTrue, key, collection), whenFalse),
+            _ => (whenTrue, whenFalse),
+        };
+    }
+
+    private static PathState? Exhausted(PathState? state, ValueKey index, string collection)
+    {
+        if (state is null)
+        {
+            return null;
+        }
+
+        foreach (var kv in state.Elements)
+        {
+            if (kv.Value.Index is { } i && i.Equals(index) && kv.Value.Offset >= 0 && kv.Key.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal))
+            {
+                state = kv.Value.Kind switch
+                {
+                    ElementHoldKind.Prefix => state.WithElements(kv.Key, ElementHold.All(kv.Value.Site, kv.Value.IsLock)),
+                    ElementHoldKind.Suffix => state.WithElements(kv.Key, null),
+                    _ => state,
+                };
+            }
+        }
+
+        return state;
+    }
+
+    private static string? CollectionOf(string boundPath) =>
+        boundPath.EndsWith(".Count", System.StringComparison.Ordinal) ? boundPath.Substring(0, boundPath.Length - 6)
+        : boundPath.EndsWith(".Length", System.StringComparison.Ordinal) ? boundPath.Substring(0, boundPath.Length - 7)
+        : null;
+
+    private ILocalSymbol? IndexLocal(IOperation op) => op switch
+    {
+        IConversionOperation c => IndexLocal(c.Operand),
+        ILocalReferenceOperation l => l.Local,
+        IFlowCaptureReferenceOperation cr when _body.CaptureLocals.TryGetValue(cr.Id, out var local) => local,
+        _ => null,
+    };
 
     private (PathState?, PathState?) RefinePattern(PathState state, IOperation value, IPatternOperation pattern)
     {

@@ -21,12 +21,18 @@ internal sealed class ContractEffects
 {
     private readonly FlowBody _body;
     private readonly FindingSink _sink;
+    private readonly ElementEffects _elements;
 
     public ContractEffects(FlowBody body, FindingSink sink)
     {
         _body = body;
         _sink = sink;
+        Forms = new ContractForms(body, sink);
+        _elements = new ElementEffects(body, sink);
     }
+
+    /// <summary>The ownership forms (latched flags, release on success, state-owned references).</summary>
+    public ContractForms Forms { get; }
 
     /// <summary>The states after <paramref name="invocation"/> (one, or two for an acquire that can fail).</summary>
     public IEnumerable<PathState> Apply(IInvocationOperation invocation, MethodContract contract, PathState state)
@@ -70,7 +76,19 @@ internal sealed class ContractEffects
             }
 
             var result = ValueKey.Result(invocation);
-            if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
+            if (ElementEffects.IsElementKey(lockKey))
+            {
+                // One memory_lock per element, taken in a loop.
+                if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
+                {
+                    yield return _elements.Acquire(invocation, lockKey, current, isLock: true).WithFact(result, ValueSet.One);
+                    yield return current.WithFact(result, ValueSet.Zero);
+                    yield break;
+                }
+
+                current = _elements.Acquire(invocation, lockKey, current, isLock: true);
+            }
+            else if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
             {
                 // Try-lock: held only on the "true" result.
                 yield return current.WithLock(lockKey, current.ModeOf(lockKey) == LockMode.None ? contract.AcquiresLock : current.ModeOf(lockKey)).WithFact(result, ValueSet.One);
@@ -78,12 +96,16 @@ internal sealed class ContractEffects
                 yield break;
             }
 
-            if (current.ModeOf(lockKey) != LockMode.None)
+            else if (current.ModeOf(lockKey) != LockMode.None)
             {
                 _sink.Report(FindingKind.LockRecursive, lockKey, invocation.Syntax.GetLocation(), null, "is acquired again while this path already holds it: the same thread would deadlock");
             }
 
-            current = current.WithLock(lockKey, contract.AcquiresLock);
+            if (!ElementEffects.IsElementKey(lockKey))
+            {
+                current = current.WithLock(lockKey, contract.AcquiresLock);
+            }
+
             foreach (var argument in invocation.Arguments)
             {
                 // Monitor.Enter(obj, ref lockTaken): the flag says the lock is held.
@@ -114,7 +136,7 @@ internal sealed class ContractEffects
                 var domain = ResultValues.Domain(invocation.TargetMethod, contract.AcquiresPmSuccess);
                 var success = domain.Intersect(ResultValues.Success(contract.AcquiresPmSuccess));
                 var failure = domain.Except(success);
-                yield return current.WithPm(pmKey, current.CountOf(pmKey) + 1, origin).WithFact(result, success);
+                yield return Take(invocation, pmKey, current, origin).WithFact(result, success);
                 if (!failure.IsEmpty)
                 {
                     yield return current.WithFact(result, failure);
@@ -123,13 +145,14 @@ internal sealed class ContractEffects
                 yield break;
             }
 
-            current = current.WithPm(pmKey, current.CountOf(pmKey) + 1, origin);
+            current = Take(invocation, pmKey, current, origin);
             if (ReturnsInt(invocation.TargetMethod))
             {
                 current = current.WithFact(result, ResultValues.Unconditional(invocation.TargetMethod));
             }
         }
-        else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock))
+        else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock || contract.MayRunPmCallbacks)
+            && !current.Facts.ContainsKey(ValueKey.Result(invocation)))
         {
             // Any other int-returning runtime-PM call (put_sync, resume): its raw result is followed for VPM0008.
             current = current.WithFact(ValueKey.Result(invocation), ResultValues.Unconditional(invocation.TargetMethod));
@@ -138,8 +161,16 @@ internal sealed class ContractEffects
         yield return current;
     }
 
+    private PathState Take(IInvocationOperation invocation, ResourceKey key, PathState state, Origin origin) =>
+        ElementEffects.IsElementKey(key) ? _elements.Acquire(invocation, key, state, isLock: false) : state.WithPm(key, state.CountOf(key) + 1, origin);
+
     private PathState ReleasePm(IInvocationOperation invocation, ResourceKey key, PathState state)
     {
+        if (ElementEffects.IsElementKey(key))
+        {
+            return _elements.Release(invocation, key, state, isLock: false);
+        }
+
         var count = state.CountOf(key);
         if (count > 0)
         {
@@ -151,12 +182,23 @@ internal sealed class ContractEffects
             return state.WithPm(ResourceKey.ContractCredit, 0);
         }
 
+        if (Forms.Receives(key))
+        {
+            // A write of an owning member in this body hands a reference back later on the path: owe it until then.
+            return Forms.Owe(state, key, invocation);
+        }
+
         _sink.Report(FindingKind.PmUnderflow, key, invocation.Syntax.GetLocation(), null, invocation.TargetMethod.Name);
         return state;
     }
 
     private PathState ReleaseLock(IInvocationOperation invocation, ResourceKey key, PathState state)
     {
+        if (ElementEffects.IsElementKey(key))
+        {
+            return _elements.Release(invocation, key, state, isLock: true);
+        }
+
         if (state.ModeOf(key) == LockMode.None)
         {
             _sink.Report(FindingKind.LockReleaseNotHeld, key, invocation.Syntax.GetLocation(), null, "is released on a path where it is not held");

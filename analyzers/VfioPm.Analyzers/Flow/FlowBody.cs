@@ -71,6 +71,14 @@ internal sealed class FlowBody
 
         TrackedSubjects = FindTrackedSubjects();
         LiveSubjects = TrackedSubjects.Count == 0 ? null : FindLiveSubjects();
+        if (LiveSubjects is not null && ContractForms.PinnedSubjects(this) is { Count: > 0 } pinned)
+        {
+            // Latched flags and owning members are read by contract effects and exit checks, not only by tests.
+            foreach (var set in LiveSubjects)
+            {
+                set?.UnionWith(pinned);
+            }
+        }
     }
 
     /// <summary>
@@ -86,6 +94,9 @@ internal sealed class FlowBody
     /// tested once cannot make two tests agree, so tracking it would only split paths for nothing.
     /// </summary>
     public HashSet<ValueKey> TrackedSubjects { get; }
+
+    /// <summary>Locals used as element indices: their facts decide what element holds mean, so liveness never drops them.</summary>
+    public HashSet<ValueKey> IndexSubjects { get; private set; } = new();
 
     /// <summary>
     /// The subject an expression reads, without looking at any path: a local (or the path an alias local stands for),
@@ -112,6 +123,20 @@ internal sealed class FlowBody
             default:
                 return null;
         }
+    }
+
+    /// <summary>"x + c" / "x - c" with a constant c: x, and the signed offset; anything else: itself, offset 0.</summary>
+    public static IOperation OffsetOperand(IOperation value, out long offset)
+    {
+        offset = 0;
+        if (value is IBinaryOperation { OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } binary
+            && ResultValues.ConstantOf(binary.RightOperand) is { } c && binary.LeftOperand.ConstantValue is not { HasValue: true })
+        {
+            offset = binary.OperatorKind == BinaryOperatorKind.Add ? c : -c;
+            return binary.LeftOperand;
+        }
+
+        return value;
     }
 
     /// <summary>The subject a local stands for: the path it aliases, or the local itself.</summary>
@@ -290,6 +315,7 @@ internal sealed class FlowBody
         var counts = new Dictionary<ValueKey, int>();
         var tested = new List<ValueKey>();
         var copies = new List<(ValueKey Target, ValueKey Source)>();
+        var indexes = new HashSet<ValueKey>();
         foreach (var block in Cfg.Blocks)
         {
             if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } condition)
@@ -301,7 +327,7 @@ internal sealed class FlowBody
                 AddSubject(returned, tested);
             }
 
-            foreach (var op in block.Operations)
+            foreach (var op in block.BranchValue is null ? block.Operations : block.Operations.Add(block.BranchValue))
             {
                 foreach (var nested in ResourceKeys.Walk(op))
                 {
@@ -313,9 +339,15 @@ internal sealed class FlowBody
                         IVariableDeclaratorOperation { Initializer: { } init } d => (d.Symbol, init.Value),
                         _ => (null, null),
                     };
-                    if (target is not null && value is not null && SubjectOf(value) is { } source && Keys.AliasOf(target) is null)
+                    if (target is not null && value is not null && SubjectOf(OffsetOperand(value, out _)) is { } source && Keys.AliasOf(target) is null)
                     {
                         copies.Add((ValueKey.Local(target), source));
+                    }
+
+                    // An element index ("devices[cur]") is a subject: the loop's bound and unwind are read through it.
+                    if (ResourceKeys.ElementIndexOf(nested as IArrayElementReferenceOperation ?? (nested is IPropertyReferenceOperation { Property.IsIndexer: true } ? nested : null), CaptureLocals) is { } index)
+                    {
+                        indexes.Add(SubjectOfLocal(index));
                     }
 
                     if (target is { Type.SpecialType: SpecialType.System_Boolean } && value is not null && value.ConstantValue is not { HasValue: true })
@@ -344,6 +376,9 @@ internal sealed class FlowBody
                 tracked.Add(kv.Key);
             }
         }
+
+        tracked.UnionWith(indexes);
+        IndexSubjects = indexes;
 
         // A tracked local copied from another subject ("parent = dev.Parent") takes that subject's fact at the copy:
         // the source is tracked too (twice, so a copy of a copy is followed).
@@ -412,7 +447,7 @@ internal sealed class FlowBody
     /// <summary>The same keys without the cache, for rules reading a finished result from several threads.</summary>
     public ResourceKey? ComputeKey(IInvocationOperation invocation, string? target, bool isLock)
     {
-        var path = isLock ? ComputeLockPath(invocation, target) : Keys.KeyFor(invocation, target, CapturePaths);
+        var path = isLock ? ComputeLockPath(invocation, target) : ContractForms.NormalizePmTarget(invocation.TargetMethod, target, Keys.KeyFor(invocation, target, CapturePaths));
         return path is null ? null : new ResourceKey(path);
     }
 
@@ -473,11 +508,11 @@ internal sealed class FlowBody
             {
                 if (p.Name == head)
                 {
-                    return new ResourceKey(target);
+                    return new ResourceKey(isLock ? target : ContractForms.NormalizePmTarget(Method, target, target)!);
                 }
             }
 
-            return new ResourceKey("this." + target);
+            return new ResourceKey(isLock ? "this." + target : ContractForms.NormalizePmTarget(Method, target, "this." + target)!);
         }
 
         if (isLock)

@@ -58,14 +58,21 @@ internal sealed class OperationVisitor
                 return states;
             case IFlowCaptureOperation capture:
                 return Map(states, s => s.WithValue(ValueKey.Capture(capture.Id), ValueSubjects.ValueOf(capture.Value, s)));
+            case ISimpleAssignmentOperation when ContractForms.OwnershipWriteOf(op) is { } write:
+                return _effects.Forms.ApplyOwnershipWrite(write.Target, write.Value, op, states);
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
                 return AssignLocal(local.Local, assignment.Value, states);
             case IVariableDeclaratorOperation { Initializer: { } init } declarator:
                 return AssignLocal(declarator.Symbol, init.Value, states);
             case ISimpleAssignmentOperation simple:
                 return Written(simple.Target, states);
+            case ICompoundAssignmentOperation { Target: ILocalReferenceOperation stepped, OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } step
+                when ResultValues.ConstantOf(step.Value) is { } amount:
+                return Step(stepped.Local, step.OperatorKind == BinaryOperatorKind.Add ? amount : -amount, states);
             case ICompoundAssignmentOperation compound:
                 return Written(compound.Target, states);
+            case IIncrementOrDecrementOperation { Target: ILocalReferenceOperation counted } increment:
+                return Step(counted.Local, increment.Kind == OperationKind.Increment ? 1 : -1, states);
             case IIncrementOrDecrementOperation increment:
                 return Written(increment.Target, states);
             case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } byRef:
@@ -88,24 +95,34 @@ internal sealed class OperationVisitor
         {
             return Map(states, s =>
             {
-                var next = s.WithoutFact(key).WithValue(key, ValueSubjects.ValueOf(value, s));
+                var next = s.WithIndexReassigned(key).WithoutFact(key).WithValue(key, ValueSubjects.ValueOf(value, s));
                 if (!tracked || next.Values.ContainsKey(key))
                 {
                     return next;
                 }
 
                 // A constant, or a copy of what is known about another subject at this point ("parent = dev->parent"
-                // under "if (dev->parent)"): a snapshot, so a later change to the source does not reach the copy.
-                return constant is { } c ? next.WithFact(key, ValueSet.Single(c))
-                    : _subjects.Subject(value, s) is { } source && !source.Known.Equals(ValueSet.All) ? next.WithFact(key, source.Known)
-                    : next;
+                // under "if (dev->parent)", "j = i - 1"): a snapshot, so a later change to the source does not reach
+                // the copy. Element holds counted from an index copied this way are counted from the copy.
+                if (constant is { } c)
+                {
+                    return next.WithFact(key, ValueSet.Single(c));
+                }
+
+                var operand = FlowBody.OffsetOperand(value, out var offset);
+                if (_body.SubjectOf(operand) is { Kind: ValueKeyKind.Local } from)
+                {
+                    next = next.WithIndexRebased(from, key, offset);
+                }
+
+                return _subjects.Subject(operand, s) is { } source && !source.Known.Equals(ValueSet.All) ? next.WithFact(key, source.Known.Shift(offset)) : next;
             });
         }
 
         var result = new HashSet<PathState>();
         foreach (var s in states)
         {
-            var cleared = s.WithoutFact(key).WithValue(key, null);
+            var cleared = s.WithIndexReassigned(key).WithoutFact(key).WithValue(key, null);
             var (whenTrue, whenFalse) = _refiner.Refine(cleared, value);
             if (whenTrue is not null)
             {
@@ -121,6 +138,13 @@ internal sealed class OperationVisitor
         return result;
     }
 
+    // "i++", "i -= 2": what is known about i moves with it, and so do the element holds counted from it.
+    private static IReadOnlyCollection<PathState> Step(ILocalSymbol local, long delta, IReadOnlyCollection<PathState> states)
+    {
+        var key = ValueKey.Local(local);
+        return Map(states, s => s.WithValue(key, null).WithIndexShifted(key, delta));
+    }
+
     // A write to a local, parameter or member path (assignment, compound assignment, ++/--, ref/out argument): what
     // was known about it, and about every path under it, no longer holds.
     private IReadOnlyCollection<PathState> Written(IOperation target, IReadOnlyCollection<PathState> states)
@@ -128,7 +152,7 @@ internal sealed class OperationVisitor
         if (target is ILocalReferenceOperation local)
         {
             var key = ValueKey.Local(local.Local);
-            return Map(states, s => s.WithoutFact(key).WithValue(key, null));
+            return Map(states, s => s.WithIndexReassigned(key).WithoutFact(key).WithValue(key, null));
         }
 
         if (_body.SubjectOf(target) is { Kind: ValueKeyKind.Member } member)
@@ -179,6 +203,11 @@ internal sealed class OperationVisitor
 
     private IReadOnlyCollection<PathState> ApplyInvocation(IInvocationOperation invocation, IReadOnlyCollection<PathState> states)
     {
+        if (ContractForms.OwnershipWriteOf(invocation) is { } write)
+        {
+            return _effects.Forms.ApplyOwnershipWrite(write.Target, write.Value, invocation, states);
+        }
+
         var contract = _body.Contracts.For(invocation.TargetMethod);
         if (contract.IsEmpty)
         {
@@ -188,9 +217,12 @@ internal sealed class OperationVisitor
         var result = new HashSet<PathState>();
         foreach (var state in states)
         {
-            foreach (var next in _effects.Apply(invocation, contract, state))
+            foreach (var (forked, applying) in _effects.Forms.ForkContract(invocation, contract, state))
             {
-                result.Add(next);
+                foreach (var next in _effects.Apply(invocation, applying, forked))
+                {
+                    result.Add(next);
+                }
             }
         }
 

@@ -24,7 +24,12 @@ namespace VfioPm.Analyzers.Flow;
 /// </remarks>
 internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
 {
+    // Merges that changed a block before its value facts are widened: enough for "if (r < 0) goto" chains to stay
+    // exact, few enough that a counting loop settles in a handful of visits.
+    private const int WidenAfter = 3;
+
     private readonly FlowBody _body;
+    private int[]? _merges;
     private readonly OperationVisitor _visitor;
     private readonly ConditionRefiner _refiner;
     private readonly ExitChecker _exits;
@@ -33,7 +38,7 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
     {
         _body = body;
         var subjects = new ValueSubjects(body);
-        _refiner = new ConditionRefiner(subjects);
+        _refiner = new ConditionRefiner(subjects, body);
         _visitor = new OperationVisitor(body, new ContractEffects(body, sink), _refiner, subjects, observer);
         _exits = new ExitChecker(body, sink, subjects);
     }
@@ -76,7 +81,7 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
         get
         {
             var self = _body.Self;
-            var state = PathState.Empty;
+            var state = ContractForms.SeedFacts(_body, PathState.Empty);
             if (self.ReleasesPm)
             {
                 state = state.WithPm(_body.SelfPmKey ?? ResourceKey.ContractCredit, 1);
@@ -103,10 +108,18 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
     {
         if (_body.LiveSubjects is { } live && live[ordinal] is { } liveHere)
         {
-            arriving = arriving.Select(s => s.WithoutDeadFacts(_body.TrackedSubjects, liveHere));
+            arriving = arriving.Select(s => s.WithoutDeadFacts(_body.TrackedSubjects, liveHere, _body.IndexSubjects));
         }
 
-        return PathSetDomain.Merge(inStates, ordinal, arriving);
+        // Widen at a block that keeps changing (a loop head): after WidenAfter merges that grew it.
+        _merges ??= new int[inStates.Length];
+        var changed = PathSetDomain.Merge(inStates, ordinal, arriving, widen: _merges[ordinal] >= WidenAfter);
+        if (changed)
+        {
+            _merges[ordinal]++;
+        }
+
+        return changed;
     }
 
     /// <inheritdoc/>

@@ -37,6 +37,10 @@ internal sealed class ResourceKeys
                 return f.Field.IsStatic ? f.Field.ContainingType.Name + "." + f.Field.Name : Join(PathOf(f.Instance, captures), f.Field.Name);
             case IPropertyReferenceOperation pr when pr.Arguments.Length == 0:
                 return pr.Property.IsStatic ? pr.Property.ContainingType.Name + "." + pr.Property.Name : Join(PathOf(pr.Instance, captures), pr.Property.Name);
+            case IArrayElementReferenceOperation { Indices.Length: 1 } element when ElementSuffix(element.Indices[0]) is { } elementSuffix:
+                return Join(PathOf(element.ArrayReference, captures), elementSuffix);
+            case IPropertyReferenceOperation { Arguments.Length: 1, Property.IsIndexer: true } indexer when indexer.Instance is not null && ElementSuffix(indexer.Arguments[0].Value) is { } indexerSuffix:
+                return Join(PathOf(indexer.Instance, captures), indexerSuffix);
             case IConversionOperation c:
                 return PathOf(c.Operand, captures);
             case IParenthesizedOperation paren:
@@ -111,6 +115,12 @@ internal sealed class ResourceKeys
                     assignments[declaredRec] = assignments.TryGetValue(declaredRec, out var n1) ? n1 + 1 : 1;
                     initial[declaredRec] = isRec.Value;
                 }
+                else if (op is ICompoundAssignmentOperation { Target: ILocalReferenceOperation } or IIncrementOrDecrementOperation { Target: ILocalReferenceOperation })
+                {
+                    // "j--" changes what j holds: a local that is stepped is no alias of where it started.
+                    var local = op is ICompoundAssignmentOperation c ? ((ILocalReferenceOperation)c.Target).Local : ((ILocalReferenceOperation)((IIncrementOrDecrementOperation)op).Target).Local;
+                    assignments[local] = assignments.TryGetValue(local, out var n2) ? n2 + 2 : 2;
+                }
                 else if (op is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment)
                 {
                     assignments[target.Local] = assignments.TryGetValue(target.Local, out var n) ? n + 1 : 1;
@@ -131,7 +141,9 @@ internal sealed class ResourceKeys
         {
             foreach (var kv in initial)
             {
-                if (assignments[kv.Key] == 1 && Unwrap(kv.Value) is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation or ILocalReferenceOperation)
+                // A copy of a local that changes later ("var j = i; … i++") is a snapshot, not an alias.
+                if (assignments[kv.Key] == 1 && Unwrap(kv.Value) is IFieldReferenceOperation or IPropertyReferenceOperation or IParameterReferenceOperation or ILocalReferenceOperation
+                    && !(Unwrap(kv.Value) is ILocalReferenceOperation source && assignments.TryGetValue(source.Local, out var sourceAssignments) && sourceAssignments > 1))
                 {
                     var path = keys.PathOf(Unwrap(kv.Value));
                     if (path is not null && path != kv.Key.Name)
@@ -147,7 +159,58 @@ internal sealed class ResourceKeys
 
     private static IOperation Unwrap(IOperation op) => op is IConversionOperation c ? Unwrap(c.Operand) : op;
 
-    private static string? Join(string? head, string name) => head is null ? null : head + "." + name;
+    private static string? Join(string? head, string name) => head is null ? null : name.StartsWith("[", System.StringComparison.Ordinal) ? head + name : head + "." + name;
+
+    // "[0]" for a constant index (that element, counted like any path); "[]" for an index local (every element, see
+    // ElementHold); null otherwise (not tracked).
+    private static string? ElementSuffix(IOperation index) =>
+        index.ConstantValue is { HasValue: true, Value: int constant } ? "[" + constant + "]"
+        : Unwrap(index) is ILocalReferenceOperation or IFlowCaptureReferenceOperation ? "[]"
+        : null;
+
+    /// <summary>
+    /// The index local of the element access an invocation's receiver chain goes through ("devices[cur].Pdev.Power"
+    /// → cur), or null.
+    /// </summary>
+    public static ILocalSymbol? ElementIndexOf(IOperation? receiver, IReadOnlyDictionary<CaptureId, ILocalSymbol>? captureLocals, IReadOnlyDictionary<CaptureId, List<IFlowCaptureOperation>>? captureDefinitions = null)
+    {
+        for (var op = receiver; op is not null;)
+        {
+            switch (op)
+            {
+                case IFlowCaptureReferenceOperation captured when captureDefinitions is not null && captureDefinitions.TryGetValue(captured.Id, out var definitions) && definitions.Count == 1:
+                    op = definitions[0].Value;
+                    break;
+                case IArrayElementReferenceOperation { Indices.Length: 1 } element:
+                    return LocalOf(element.Indices[0], captureLocals);
+                case IPropertyReferenceOperation { Arguments.Length: 1, Property.IsIndexer: true } indexer:
+                    return LocalOf(indexer.Arguments[0].Value, captureLocals);
+                case IPropertyReferenceOperation property:
+                    op = property.Instance;
+                    break;
+                case IFieldReferenceOperation field:
+                    op = field.Instance;
+                    break;
+                case IConversionOperation conversion:
+                    op = conversion.Operand;
+                    break;
+                case IParenthesizedOperation parenthesized:
+                    op = parenthesized.Operand;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static ILocalSymbol? LocalOf(IOperation op, IReadOnlyDictionary<CaptureId, ILocalSymbol>? captureLocals) => Unwrap(op) switch
+    {
+        ILocalReferenceOperation l => l.Local,
+        IFlowCaptureReferenceOperation cr when captureLocals is not null && captureLocals.TryGetValue(cr.Id, out var local) => local,
+        _ => null,
+    };
 
     // A walk's stack, kept per thread between walks (every gate and the dataflow walk whole bodies).
     [ThreadStatic]

@@ -27,13 +27,16 @@ internal sealed class ValueSubjects
                 var result = ValueKey.Result(op);
                 return state.Facts.ContainsKey(result) || state.Scopes.ContainsKey(result) ? result : null;
             case ILocalReferenceOperation l:
-                return state.Resolve(ValueKey.Local(l.Local));
+                return ResultOnly(state.Resolve(ValueKey.Local(l.Local)));
             case IFlowCaptureReferenceOperation cr:
-                return state.Resolve(ValueKey.Capture(cr.Id));
+                return ResultOnly(state.Resolve(ValueKey.Capture(cr.Id)));
             default:
                 return null;
         }
     }
+
+    // A local or capture stands for a call's result (or a scope); what is known about the local itself is its own fact.
+    private static ValueKey? ResultOnly(ValueKey? key) => key is { Kind: ValueKeyKind.Result } ? key : null;
 
     /// <summary>
     /// The subject an expression reads on this path and what is known about it: a tracked call result first, else a

@@ -115,6 +115,13 @@ public partial class PciDevice : Device
     /// <summary>Raised when a fatal access is recorded.</summary>
     public event Action<PciFatalAccess>? FatalAccess;
 
+    /// <summary>
+    /// Raised for the messages the PCI core and the bound driver log about this function (<c>pci_warn</c>,
+    /// <c>pci_notice</c>, vfio's <c>dev_warn</c>), such as vfio relaying a device request. Runtime-PM core warnings go
+    /// to <see cref="PmEnvironment.Warning"/> instead.
+    /// </summary>
+    public event Action<PciDevice, string>? Message;
+
     /// <summary>True when <see cref="SaveState"/> captured a state not yet restored (<c>state_saved</c>).</summary>
     public bool StateSaved
     {
@@ -280,6 +287,8 @@ public partial class PciDevice : Device
             PowerStateChanged?.Invoke(this, from, to);
         }
     }
+
+    internal void Log(string message) => Message?.Invoke(this, message);
 
     internal void RecordFatal(string what)
     {

@@ -27,14 +27,14 @@ public sealed partial class VfioPciCoreDevice
             Interlocked.Increment(ref _requestsRelayed);
             if (count % 10 == 0)
             {
-                Pdev.Environment.Warn(Pdev, $"Relaying device request to user (#{count})");
+                Pdev.Log($"Relaying device request to user (#{count})");
             }
 
             trigger.Signal(1);
         }
         else if (count == 0)
         {
-            Pdev.Environment.Warn(Pdev, "No device request channel registered, blocked until released by user");
+            Pdev.Log("No device request channel registered, blocked until released by user");
         }
     }
 

@@ -27,10 +27,16 @@ public static class CorpusCompiler
 {
     private const string Root = "/corpus/";
 
+    /// <summary>Set to 1 to compile every case alone (slower; for checking that a result does not depend on batching).</summary>
+    public const string IsolatedVariable = "VFIOPM_CORPUS_ISOLATED";
+
     /// <summary>Compiles and analyzes <paramref name="cases"/>, in batches that can share a compilation.</summary>
     public static async Task<ImmutableArray<CaseRun>> RunAsync(IEnumerable<CorpusCase> cases)
     {
-        var batches = cases.GroupBy(c => c.Kind == CaseKind.Fixed).Select(g => g.ToImmutableArray()).ToList();
+        var isolated = Environment.GetEnvironmentVariable(IsolatedVariable) == "1";
+        var batches = isolated
+            ? cases.Select(c => ImmutableArray.Create(c)).ToList()
+            : cases.GroupBy(c => c.Kind == CaseKind.Fixed).Select(g => g.ToImmutableArray()).ToList();
         var runs = await Task.WhenAll(batches.Select(b => Task.Run(() => RunBatchAsync(b)))).ConfigureAwait(false);
         return runs.SelectMany(r => r).OrderBy(r => r.Case.Id, StringComparer.Ordinal).ToImmutableArray();
     }

@@ -13,7 +13,7 @@ namespace VfioPm.Generators.Tests.Incrementality;
 /// </summary>
 public sealed class IncrementalityTests
 {
-    private static readonly string[] AllSteps = { TrackingNames.Transform, TrackingNames.Models, TrackingNames.Emit };
+    private static readonly string[] AllSteps = { TrackingNames.Transform, TrackingNames.Models, TrackingNames.HintNames, TrackingNames.Emit };
 
     private const string Alpha = """
         using System;
@@ -139,6 +139,23 @@ public sealed class IncrementalityTests
         Assert.Contains("this.ReadExtra(buf, vfioPmPos)", alpha, StringComparison.Ordinal);
         Assert.Equal(IncrementalStepRunReason.Modified,
             Outputs(result, TrackingNames.Emit).Single(o => Hint(o) == "Probe.Alpha.VfioDeviceOps.g.cs").Reason);
+    }
+
+    [Fact]
+    public void AClassCollidingInCaseRenamesBothFilesAndLeavesTheOthersCached()
+    {
+        var upper = Alpha.Replace("class Alpha", "class ALPHA", StringComparison.Ordinal).Replace("\"alpha\"", "\"ALPHA\"", StringComparison.Ordinal);
+        var (_, run) = RunTwice(c => c.AddSyntaxTrees(CSharpSyntaxTree.ParseText(upper, TestCompilation.ParseOptions, "Upper.cs")));
+
+        var hints = Sources(run.Second).Keys.ToList();
+        Assert.Equal(3, hints.Count);
+        Assert.Contains("Probe.Beta.VfioDeviceOps.g.cs", hints);
+        Assert.Single(hints, h => h.StartsWith("Probe.Alpha.", StringComparison.Ordinal) && h.Length == "Probe.Alpha.12345678.VfioDeviceOps.g.cs".Length);
+        Assert.Single(hints, h => h.StartsWith("Probe.ALPHA.", StringComparison.Ordinal) && h.Length == "Probe.ALPHA.12345678.VfioDeviceOps.g.cs".Length);
+        Assert.Equal(IncrementalStepRunReason.Modified, Assert.Single(Outputs(run.Second, TrackingNames.HintNames)).Reason);
+        Assert.Contains(
+            Assert.Single(Outputs(run.Second, TrackingNames.Emit), o => Hint(o) == "Probe.Beta.VfioDeviceOps.g.cs").Reason,
+            new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged });
     }
 
     [Fact]

@@ -13,7 +13,8 @@ internal static class HeldFacts
         var mode = LockMode.Exclusive;
         foreach (var s in states)
         {
-            var m = s.ModeOf(key);
+            // A memory_lock held per element (taken in a loop) counts as held; its mode is not kept.
+            var m = s.Elements.TryGetValue(key, out var element) && element.IsLock ? LockMode.Exclusive : s.ModeOf(key);
             if (m < mode)
             {
                 mode = m;
@@ -45,7 +46,7 @@ internal static class HeldFacts
     public static bool MustHoldPm(IReadOnlyCollection<PathState> states, ResourceKey? key) =>
         states.Count > 0 && states.All(s => key is { } k
             ? s.CountOf(k) > 0 || s.CountOf(ResourceKey.ContractCredit) > 0
-            : s.Pm.Any(kv => kv.Value > 0));
+            : s.Pm.Any(kv => kv.Value > 0) || s.Elements.Values.Any(e => !e.IsLock));
 
     /// <summary>
     /// A path where a runtime-PM reference is counted but the device is not known to be active: every reference held

@@ -17,6 +17,20 @@ internal static class PathSetDomain
     /// <summary>States kept per block before value facts are forgotten.</summary>
     public const int MaxStatesPerBlock = 32;
 
+    private static PathState? SameResources(HashSet<PathState> set, PathState state)
+    {
+        var shape = state.WithoutFacts();
+        foreach (var s in set)
+        {
+            if (s.WithoutFacts().Equals(shape))
+            {
+                return s;
+            }
+        }
+
+        return null;
+    }
+
     private static HashSet<PathState> JoinByResources(HashSet<PathState> set)
     {
         var byResources = new Dictionary<PathState, PathState>();
@@ -30,7 +44,7 @@ internal static class PathSetDomain
     }
 
     /// <summary>Joins <paramref name="arriving"/> into the set at <paramref name="ordinal"/>; true when it grew.</summary>
-    public static bool Merge(HashSet<PathState>?[] inStates, int ordinal, IEnumerable<PathState> arriving)
+    public static bool Merge(HashSet<PathState>?[] inStates, int ordinal, IEnumerable<PathState> arriving, bool widen = false)
     {
         var set = inStates[ordinal];
         if (set is null)
@@ -42,6 +56,21 @@ internal static class PathSetDomain
         var changed = false;
         foreach (var s in arriving)
         {
+            if (widen && !set.Contains(s) && SameResources(set, s) is { } existing)
+            {
+                // A loop head seen often enough: the arriving state replaces the one with the same resources, its
+                // facts widened, so counting loops settle.
+                var widened = existing.WidenFacts(s);
+                if (!widened.Equals(existing))
+                {
+                    set.Remove(existing);
+                    set.Add(widened);
+                    changed = true;
+                }
+
+                continue;
+            }
+
             changed |= set.Add(s);
         }
 

@@ -32,7 +32,8 @@ internal sealed class PathState
         ImmutableDictionary<ValueKey, ValueSet>.Empty,
         ImmutableDictionary<ValueKey, ValueKey>.Empty,
         ImmutableDictionary<ResourceKey, Origin>.Empty,
-        ImmutableDictionary<ValueKey, ScopeBinding>.Empty);
+        ImmutableDictionary<ValueKey, ScopeBinding>.Empty,
+        ImmutableDictionary<ResourceKey, ElementHold>.Empty);
 
     private int? _hash;
 
@@ -42,8 +43,10 @@ internal sealed class PathState
         ImmutableDictionary<ValueKey, ValueSet> facts,
         ImmutableDictionary<ValueKey, ValueKey> values,
         ImmutableDictionary<ResourceKey, Origin> origins,
-        ImmutableDictionary<ValueKey, ScopeBinding> scopes)
+        ImmutableDictionary<ValueKey, ScopeBinding> scopes,
+        ImmutableDictionary<ResourceKey, ElementHold> elements)
     {
+        Elements = elements;
         Pm = pm;
         Locks = locks;
         Facts = facts;
@@ -69,6 +72,17 @@ internal sealed class PathState
 
     /// <summary>Scope objects (keyed by their producing operation) and what they release.</summary>
     public ImmutableDictionary<ValueKey, ScopeBinding> Scopes { get; }
+
+    /// <summary>
+    /// Per collection resource ("devices[].Pdev.Power", "pds[].MemoryLock"): which elements this path holds (absent =
+    /// none). See <see cref="ElementHold"/>.
+    /// </summary>
+    public ImmutableDictionary<ResourceKey, ElementHold> Elements { get; }
+
+    public ElementHold? ElementsOf(ResourceKey key) => Elements.TryGetValue(key, out var hold) ? hold : null;
+
+    public PathState WithElements(ResourceKey key, ElementHold? hold) =>
+        With(Pm, Locks, Facts, Values, Origins, Scopes, hold is null ? Elements.Remove(key) : Elements.SetItem(key, hold));
 
     public int CountOf(ResourceKey key) => Pm.TryGetValue(key, out var c) ? c : 0;
 
@@ -117,7 +131,7 @@ internal sealed class PathState
     }
 
     /// <summary>Forgets the facts about <paramref name="tracked"/> subjects that are not <paramref name="live"/>.</summary>
-    public PathState WithoutDeadFacts(HashSet<ValueKey> tracked, HashSet<ValueKey> live)
+    public PathState WithoutDeadFacts(HashSet<ValueKey> tracked, HashSet<ValueKey> live, HashSet<ValueKey> keep)
     {
         if (Facts.IsEmpty)
         {
@@ -127,7 +141,7 @@ internal sealed class PathState
         var facts = Facts;
         foreach (var key in Facts.Keys)
         {
-            if (key.Kind != ValueKeyKind.Result && tracked.Contains(key) && !live.Contains(key))
+            if (key.Kind != ValueKeyKind.Result && tracked.Contains(key) && !live.Contains(key) && !keep.Contains(key))
             {
                 facts = facts.Remove(key);
             }
@@ -152,6 +166,81 @@ internal sealed class PathState
         }
 
         return With(Pm, Locks, facts, Values, Origins, Scopes);
+    }
+
+    /// <summary>
+    /// <see cref="JoinFacts"/> with widening (<see cref="ValueSet.Widen"/>): this is the state already at a loop head,
+    /// <paramref name="next"/> the one arriving around the loop.
+    /// </summary>
+    public PathState WidenFacts(PathState next)
+    {
+        var facts = ImmutableDictionary<ValueKey, ValueSet>.Empty;
+        foreach (var kv in Facts)
+        {
+            if (next.Facts.TryGetValue(kv.Key, out var theirs))
+            {
+                facts = facts.SetItem(kv.Key, ValueSet.Widen(kv.Value, theirs));
+            }
+        }
+
+        return With(Pm, Locks, facts, Values, Origins, Scopes);
+    }
+
+    /// <summary>Shifts what is known about <paramref name="index"/> by <paramref name="delta"/> ("i++"), and the element holds counted from it.</summary>
+    public PathState WithIndexShifted(ValueKey index, long delta)
+    {
+        var facts = Facts.TryGetValue(index, out var known) ? Facts.SetItem(index, known.Shift(delta)) : Facts;
+        var elements = Elements;
+        foreach (var kv in Elements)
+        {
+            if (kv.Value.Index is { } i && i.Equals(index) && kv.Value.Kind is ElementHoldKind.Prefix or ElementHoldKind.Suffix)
+            {
+                elements = elements.SetItem(kv.Key, kv.Value with { Offset = (int)(kv.Value.Offset - delta) });
+            }
+        }
+
+        return With(Pm, Locks, facts, Values, Origins, Scopes, elements);
+    }
+
+    /// <summary>"to = from + offset": element holds counted from <paramref name="from"/> are counted from <paramref name="to"/>.</summary>
+    public PathState WithIndexRebased(ValueKey from, ValueKey to, long offset)
+    {
+        var elements = Elements;
+        foreach (var kv in Elements)
+        {
+            if (kv.Value.Index is { } i && i.Equals(from) && kv.Value.Kind is ElementHoldKind.Prefix or ElementHoldKind.Suffix)
+            {
+                elements = elements.SetItem(kv.Key, kv.Value with { Index = to, Offset = (int)(kv.Value.Offset - offset) });
+            }
+        }
+
+        return With(Pm, Locks, Facts, Values, Origins, Scopes, elements);
+    }
+
+    /// <summary>
+    /// The index local was assigned: element holds counted from it are resolved with what was known about it (empty
+    /// if it proves nothing was held) or become Unknown.
+    /// </summary>
+    public PathState WithIndexReassigned(ValueKey index)
+    {
+        if (Elements.IsEmpty)
+        {
+            return this;
+        }
+
+        var elements = Elements;
+        Facts.TryGetValue(index, out var known);
+        foreach (var kv in Elements)
+        {
+            if (kv.Value.Index is { } i && i.Equals(index))
+            {
+                elements = kv.Value.Kind == ElementHoldKind.Prefix && known is { IsEmpty: false } && known.Max != long.MaxValue && known.Max + kv.Value.Offset <= 0
+                    ? elements.Remove(kv.Key)
+                    : elements.SetItem(kv.Key, ElementHold.Unknown(kv.Value.Site, kv.Value.IsLock));
+            }
+        }
+
+        return With(Pm, Locks, Facts, Values, Origins, Scopes, elements);
     }
 
     /// <summary>Forgets the facts about locals, parameters and members, keeping those about call results.</summary>
@@ -180,9 +269,19 @@ internal sealed class PathState
         ImmutableDictionary<ValueKey, ValueKey> values,
         ImmutableDictionary<ResourceKey, Origin> origins,
         ImmutableDictionary<ValueKey, ScopeBinding> scopes) =>
-        pm == Pm && locks == Locks && facts == Facts && values == Values && origins == Origins && scopes == Scopes
+        With(pm, locks, facts, values, origins, scopes, Elements);
+
+    private PathState With(
+        ImmutableDictionary<ResourceKey, int> pm,
+        ImmutableDictionary<ResourceKey, LockMode> locks,
+        ImmutableDictionary<ValueKey, ValueSet> facts,
+        ImmutableDictionary<ValueKey, ValueKey> values,
+        ImmutableDictionary<ResourceKey, Origin> origins,
+        ImmutableDictionary<ValueKey, ScopeBinding> scopes,
+        ImmutableDictionary<ResourceKey, ElementHold> elements) =>
+        pm == Pm && locks == Locks && facts == Facts && values == Values && origins == Origins && scopes == Scopes && elements == Elements
             ? this
-            : new PathState(pm, locks, facts, values, origins, scopes);
+            : new PathState(pm, locks, facts, values, origins, scopes, elements);
 
     /// <summary>Resolves a local/capture/operation to the tracked result it stands for.</summary>
     public ValueKey? Resolve(ValueKey holderOrValue)
@@ -205,6 +304,7 @@ internal sealed class PathState
         && SameEntries(Facts, other.Facts)
         && SameEntries(Values, other.Values)
         && SameEntries(Scopes, other.Scopes)
+        && SameEntries(Elements, other.Elements)
         && SameKeys(Origins, other.Origins);
 
     public override int GetHashCode()
@@ -228,6 +328,11 @@ internal sealed class PathState
         foreach (var kv in Facts)
         {
             hash ^= (kv.Key.GetHashCode() * 41) + kv.Value.GetHashCode();
+        }
+
+        foreach (var kv in Elements)
+        {
+            hash ^= (kv.Key.GetHashCode() * 53) + kv.Value.GetHashCode();
         }
 
         hash ^= Values.Count * 43 + Scopes.Count * 47;

@@ -173,6 +173,47 @@ internal sealed class ValueSet : IEquatable<ValueSet>
         return Make(result);
     }
 
+    /// <summary>Every value plus <paramref name="delta"/> (saturating at the ends, which stay infinite).</summary>
+    public ValueSet Shift(long delta)
+    {
+        if (IsEmpty || delta == 0)
+        {
+            return this;
+        }
+
+        var bounds = new List<long>(_bounds.Length);
+        foreach (var b in _bounds)
+        {
+            bounds.Add(b == long.MinValue || b == long.MaxValue ? b
+                : delta > 0 && b > long.MaxValue - delta ? long.MaxValue
+                : delta < 0 && b < long.MinValue - delta ? long.MinValue
+                : b + delta);
+        }
+
+        return Make(bounds);
+    }
+
+    /// <summary>
+    /// Widening, for loop heads: the hull of both, with a bound that moved since <paramref name="before"/> pushed to
+    /// infinity — so an index counting up settles at [start, +∞) after one step instead of one state per value.
+    /// </summary>
+    public static ValueSet Widen(ValueSet before, ValueSet after)
+    {
+        if (after.IsSubsetOf(before))
+        {
+            return before;
+        }
+
+        if (before.IsEmpty || after.IsEmpty)
+        {
+            return before.Union(after);
+        }
+
+        var lo = after.Min < before.Min ? long.MinValue : before.Min;
+        var hi = after.Max > before.Max ? long.MaxValue : before.Max;
+        return Range(lo, hi);
+    }
+
     /// <summary>
     /// The values for which "value <paramref name="kind"/> <paramref name="constant"/>" holds (mirrored when the value is
     /// on the right); <see langword="null"/> for an operator that is not a comparison.

@@ -137,10 +137,11 @@ public sealed class PlatformTrace : IRpmTraceSink, IDisposable
 
     /// <summary>Writes the <c>rpm</c> events as ftrace's <c>trace</c> file (header, then one line per event).</summary>
     /// <param name="output">Where to write.</param>
-    /// <param name="task">The task name for events outside PM work.</param>
-    public void WriteFtrace(TextWriter output, string task = "vmm")
+    /// <param name="task">The task name for events outside PM work (default: this process's name).</param>
+    public void WriteFtrace(TextWriter output, string? task = null)
     {
         ArgumentNullException.ThrowIfNull(output);
+        task ??= RpmTraceFormat.ProcessTask();
         output.WriteLine(RpmTraceFormat.Header);
         foreach (var record in Records)
         {

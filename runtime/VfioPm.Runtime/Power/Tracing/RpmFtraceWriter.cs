@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 
 namespace VfioPm.Runtime.Power;
@@ -33,7 +32,7 @@ public sealed class RpmFtraceWriter : IRpmTraceSink, IDisposable
     {
         _output = output ?? throw new ArgumentNullException(nameof(output));
         _ownsOutput = !leaveOpen;
-        _task = task ?? DefaultTask();
+        _task = task ?? RpmTraceFormat.ProcessTask();
         if (header)
         {
             _output.WriteLine(RpmTraceFormat.Header);
@@ -83,11 +82,5 @@ public sealed class RpmFtraceWriter : IRpmTraceSink, IDisposable
                 _output.Dispose();
             }
         }
-    }
-
-    private static string DefaultTask()
-    {
-        using var process = Process.GetCurrentProcess();
-        return process.ProcessName;
     }
 }

@@ -81,6 +81,13 @@ public static class RpmTraceFormat
             $"{comm,16}-{e.ThreadId,-7} [000] {irq} {seconds,5}.{micros:D6}: {EventName(e.Point)}: {Fields(e)}");
     }
 
+    /// <summary>This process's name, the default task name of the events outside PM work.</summary>
+    public static string ProcessTask()
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        return process.ProcessName;
+    }
+
     /// <summary>The header of ftrace's <c>trace</c> file with the <c>nop</c> tracer and <c>irq-info</c> on (lines starting with <c>#</c>).</summary>
     public static string Header { get; } = string.Join(
         '\n',
