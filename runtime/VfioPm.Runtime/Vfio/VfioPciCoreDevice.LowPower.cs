@@ -10,22 +10,22 @@ namespace VfioPm.Runtime.Vfio;
 public sealed partial class VfioPciCoreDevice
 {
     // models vfio_pci_core_pm_entry(): SET only, no payload.
-    private int FeatureLowPowerEntry(uint flags, long payloadSize)
+    private int FeatureLowPowerEntry(in VfioDeviceFeatureCall call)
     {
-        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, 0);
+        var ret = call.Check(FeatureOps.Set, 0);
         return ret != 1 ? ret : RuntimePmEntry(null);
     }
 
     // models vfio_pci_core_pm_entry_with_wakeup(): SET only, an 8-byte payload naming an eventfd (reserved is not checked).
-    private int FeatureLowPowerEntryWithWakeup(uint flags, ReadOnlySpan<byte> payload, long payloadSize, FileDescriptorTable fds)
+    private int FeatureLowPowerEntryWithWakeup(in VfioDeviceFeatureCall call, FileDescriptorTable fds)
     {
-        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, VfioDeviceLowPowerEntryWithWakeup.Size);
+        var ret = call.Check(FeatureOps.Set, VfioDeviceLowPowerEntryWithWakeup.Size);
         if (ret != 1)
         {
             return ret;
         }
 
-        if (!VfioDeviceLowPowerEntryWithWakeup.TryRead(payload, out var entry))
+        if (!VfioDeviceLowPowerEntryWithWakeup.TryRead(call.Payload, out var entry))
         {
             return -Errno.EFAULT;
         }
@@ -46,9 +46,9 @@ public sealed partial class VfioPciCoreDevice
     }
 
     // models vfio_pci_core_pm_exit(): SET only; always 0 once the check passes (a no-op when not engaged).
-    private int FeatureLowPowerExit(uint flags, long payloadSize)
+    private int FeatureLowPowerExit(in VfioDeviceFeatureCall call)
     {
-        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, 0);
+        var ret = call.Check(FeatureOps.Set, 0);
         if (ret != 1)
         {
             return ret;
@@ -58,15 +58,15 @@ public sealed partial class VfioPciCoreDevice
         return 0;
     }
 
-    // models vfio_pci_core_feature_token(): PFs only; the token itself is not modelled.
-    private int FeatureVfToken(uint flags, long payloadSize)
+    // models vfio_pci_core_feature_token(): PFs only; SET of a 16-byte uuid (copied, then not modelled further).
+    private int FeatureVfToken(in VfioDeviceFeatureCall call)
     {
         if (!Pdev.IsPhysFn)
         {
             return -Errno.ENOTTY;
         }
 
-        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, 16);
+        var ret = call.Check(FeatureOps.Set, 16);
         return ret != 1 ? ret : 0;
     }
 
