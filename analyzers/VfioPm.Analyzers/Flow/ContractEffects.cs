@@ -147,9 +147,9 @@ internal sealed class ContractEffects
                 current = current.WithFact(result, ResultValues.Unconditional(invocation.TargetMethod));
             }
         }
-        else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock))
+        else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock) && invocation.Parent is not IExpressionStatementOperation)
         {
-            // Any other int-returning runtime-PM call (put_sync, resume): its raw result is followed for VPM0008.
+            // Any other int-returning runtime-PM call (put_sync, resume) whose result is used: followed for VPM0008.
             current = current.WithFact(ValueKey.Result(invocation), ResultValues.Unconditional(invocation.TargetMethod));
         }
 

@@ -15,6 +15,7 @@ namespace VfioPm.Analyzers.Flow;
 internal sealed class FlowBody
 {
     private readonly Dictionary<(IInvocationOperation, string?, bool), ResourceKey?> _keyCache = new(CallKeyComparer.Instance);
+    private readonly Dictionary<IOperation, ValueKey?> _subjects = new();
 
     public FlowBody(ControlFlowGraph cfg, IMethodSymbol? method, ContractReader contracts)
     {
@@ -96,12 +97,25 @@ internal sealed class FlowBody
     /// </summary>
     public ValueKey? SubjectOf(IOperation op)
     {
+        // Asked at every branch of every path: remember the answer per operation (paths are built from strings).
+        if (_subjects.TryGetValue(op, out var known))
+        {
+            return known;
+        }
+
+        var subject = ComputeSubjectOf(op);
+        _subjects[op] = subject;
+        return subject;
+    }
+
+    private ValueKey? ComputeSubjectOf(IOperation op)
+    {
         switch (op)
         {
             case IConversionOperation c:
-                return SubjectOf(c.Operand);
+                return ComputeSubjectOf(c.Operand);
             case IParenthesizedOperation p:
-                return SubjectOf(p.Operand);
+                return ComputeSubjectOf(p.Operand);
             case ILocalReferenceOperation l:
                 return SubjectOfLocal(l.Local);
             case IParameterReferenceOperation parameter:
