@@ -34,13 +34,16 @@ internal sealed class ConditionRefiner
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                 var (t, f) = Refine(state, not.Operand);
                 return (f, t);
+            case IInvocationOperation { TargetMethod.Name: "MoveNext" } moveNext when !state.Elements.IsEmpty && _body.ForEach.Exhausted(state, moveNext) is { } exhausted:
+                // A foreach over a collection held per element: on exhaustion a put-all loop has put them all.
+                return (state, exhausted);
             case IIsNullOperation isNull when IsScope(isNull.Operand, state):
                 return (null, state);
             case IIsNullOperation isNull:
                 return RefineSubject(state, isNull.Operand, ValueSet.Zero);
             case IBinaryOperation binary:
                 var (whenTrue, whenFalse) = RefineComparison(state, binary.OperatorKind, binary.LeftOperand, binary.RightOperand);
-                return state.Elements.IsEmpty ? (whenTrue, whenFalse) : RefineLoopBound(whenTrue, whenFalse, binary.OperatorKind, binary.LeftOperand, binary.RightOperand);
+                return state.Elements.IsEmpty ? (whenTrue, whenFalse) : RefineReverseStart(RefineLoopBound(whenTrue, whenFalse, binary.OperatorKind, binary.LeftOperand, binary.RightOperand), binary);
             case IIsPatternOperation pattern:
                 return RefinePattern(state, pattern.Value, pattern.Pattern);
         }
@@ -109,6 +112,28 @@ internal sealed class ConditionRefiner
             BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.Equals => (Exhausted(whenTrue, key, collection), whenFalse),
             _ => (whenTrue, whenFalse),
         };
+    }
+
+    // "i >= 0" false for an index declared as "X.Count - 1", with every element of X still held: the loop that puts
+    // them from the last one down never ran, so X is empty and nothing is held.
+    private (PathState?, PathState?) RefineReverseStart((PathState? WhenTrue, PathState? WhenFalse) refined, IBinaryOperation test)
+    {
+        if (refined.WhenFalse is not { } whenFalse || test.OperatorKind != BinaryOperatorKind.GreaterThanOrEqual
+            || test.RightOperand.ConstantValue is not { HasValue: true, Value: 0 } || IndexLocal(test.LeftOperand) is not { } index
+            || _body.Reverse.CollectionCountingDown(index) is not { } collection)
+        {
+            return refined;
+        }
+
+        foreach (var kv in whenFalse.Elements)
+        {
+            if (kv.Value.Kind == ElementHoldKind.All && kv.Key.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal))
+            {
+                whenFalse = whenFalse.WithElements(kv.Key, null);
+            }
+        }
+
+        return (refined.WhenTrue, whenFalse);
     }
 
     private static PathState? Exhausted(PathState? state, ValueKey index, string collection)

@@ -55,7 +55,9 @@ internal sealed class ContractEffects
         var current = state;
         if (contract.ReleasesPm && _body.PmKeyFor(invocation, contract.ReleasesPmTarget) is { } releaseKey)
         {
-            current = ReleasePm(invocation, releaseKey, current);
+            current = ElementPaths.IsPerElement(contract.ReleasesPmTarget) && ElementEffects.IsElementKey(releaseKey)
+                ? ReleaseEvery(invocation, releaseKey, current, isLock: false)
+                : ReleasePm(invocation, releaseKey, current);
         }
 
         if (contract.ReleasesLock && _body.LockKeyFor(invocation, contract.ReleasesLockTarget) is { } unlockKey)
@@ -65,7 +67,9 @@ internal sealed class ContractEffects
                 _body.MonitorKeys.Add(unlockKey);
             }
 
-            current = ReleaseLock(invocation, unlockKey, current);
+            current = ElementPaths.IsPerElement(contract.ReleasesLockTarget) && ElementEffects.IsElementKey(unlockKey)
+                ? ReleaseEvery(invocation, unlockKey, current, isLock: true)
+                : ReleaseLock(invocation, unlockKey, current);
         }
 
         if (contract.AcquiresLock != LockMode.None && _body.LockKeyFor(invocation, contract.AcquiresLockTarget) is { } lockKey)
@@ -76,7 +80,19 @@ internal sealed class ContractEffects
             }
 
             var result = ValueKey.Result(invocation);
-            if (ElementEffects.IsElementKey(lockKey))
+            if (ElementEffects.IsElementKey(lockKey) && ElementPaths.IsPerElement(contract.AcquiresLockTarget))
+            {
+                // A per-element contract ("one memory_lock per member"): every element at once, or none if it fails.
+                if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
+                {
+                    yield return AcquireEvery(invocation, lockKey, current, isLock: true).WithFact(result, ValueSet.One);
+                    yield return current.WithFact(result, ValueSet.Zero);
+                    yield break;
+                }
+
+                current = AcquireEvery(invocation, lockKey, current, isLock: true);
+            }
+            else if (ElementEffects.IsElementKey(lockKey))
             {
                 // One memory_lock per element, taken in a loop.
                 if (invocation.TargetMethod.ReturnType.SpecialType == SpecialType.System_Boolean)
@@ -136,7 +152,7 @@ internal sealed class ContractEffects
                 var domain = ResultValues.Domain(invocation.TargetMethod, contract.AcquiresPmSuccess);
                 var success = domain.Intersect(ResultValues.Success(contract.AcquiresPmSuccess));
                 var failure = domain.Except(success);
-                yield return Take(invocation, pmKey, current, origin).WithFact(result, success);
+                yield return Take(invocation, pmKey, current, origin, ElementPaths.IsPerElement(contract.AcquiresPmTarget)).WithFact(result, success);
                 if (!failure.IsEmpty)
                 {
                     yield return current.WithFact(result, failure);
@@ -145,7 +161,7 @@ internal sealed class ContractEffects
                 yield break;
             }
 
-            current = Take(invocation, pmKey, current, origin);
+            current = Take(invocation, pmKey, current, origin, ElementPaths.IsPerElement(contract.AcquiresPmTarget));
             if (ReturnsInt(invocation.TargetMethod))
             {
                 current = current.WithFact(result, ResultValues.Unconditional(invocation.TargetMethod));
@@ -162,8 +178,41 @@ internal sealed class ContractEffects
         yield return current;
     }
 
-    private PathState Take(IInvocationOperation invocation, ResourceKey key, PathState state, Origin origin) =>
-        ElementEffects.IsElementKey(key) ? _elements.Acquire(invocation, key, state, isLock: false) : state.WithPm(key, state.CountOf(key) + 1, origin);
+    private PathState Take(IInvocationOperation invocation, ResourceKey key, PathState state, Origin origin, bool perElement) =>
+        !ElementEffects.IsElementKey(key) ? state.WithPm(key, state.CountOf(key) + 1, origin)
+        : perElement ? AcquireEvery(invocation, key, state, isLock: false)
+        : _elements.Acquire(invocation, key, state, isLock: false);
+
+    // A per-element acquire contract: one on every element of the collection. Taken again while some are held is a
+    // shape the domain does not describe (unknown, silent).
+    private static PathState AcquireEvery(IInvocationOperation invocation, ResourceKey key, PathState state, bool isLock) =>
+        state.WithElements(key, state.ElementsOf(key) is null ? ElementHold.All(invocation, isLock) : ElementHold.Unknown(invocation, isLock));
+
+    // A per-element release contract: puts every element. With none held on the path it is the put without a get.
+    private PathState ReleaseEvery(IInvocationOperation invocation, ResourceKey key, PathState state, bool isLock)
+    {
+        if (state.ElementsOf(key) is null)
+        {
+            if (isLock)
+            {
+                _sink.Report(FindingKind.LockReleaseNotHeld, key, invocation.Syntax.GetLocation(), null, "is released on every element on a path where they are not held");
+            }
+            else
+            {
+                _sink.Report(FindingKind.PmUnderflow, key, invocation.Syntax.GetLocation(), null, invocation.TargetMethod.Name);
+            }
+
+            return state;
+        }
+
+        return state.WithElements(key, null);
+    }
+
+    // A put on a foreach variable over a collection held per element: one of those elements, accounted where the loop
+    // is exhausted (ForEachLoops), not a put of its own.
+    private bool PutOfHeldElement(IInvocationOperation invocation, ResourceKey key, PathState state) =>
+        !state.Elements.IsEmpty && _body.ForEach.ElementKeyOf(invocation, key) is { } elementKey
+        && state.ElementsOf(elementKey) is { Kind: ElementHoldKind.All or ElementHoldKind.Unknown };
 
     private PathState ReleasePm(IInvocationOperation invocation, ResourceKey key, PathState state)
     {
@@ -183,6 +232,11 @@ internal sealed class ContractEffects
             return state.WithPm(ResourceKey.ContractCredit, 0);
         }
 
+        if (PutOfHeldElement(invocation, key, state))
+        {
+            return state;
+        }
+
         if (Forms.Receives(key))
         {
             // A write of an owning member in this body hands a reference back later on the path: owe it until then.
@@ -198,6 +252,11 @@ internal sealed class ContractEffects
         if (ElementEffects.IsElementKey(key))
         {
             return _elements.Release(invocation, key, state, isLock: true);
+        }
+
+        if (state.ModeOf(key) == LockMode.None && PutOfHeldElement(invocation, key, state))
+        {
+            return state;
         }
 
         if (state.ModeOf(key) == LockMode.None)

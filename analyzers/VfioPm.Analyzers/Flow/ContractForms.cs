@@ -445,12 +445,14 @@ internal sealed class ContractForms
 
         var head = target.Split('.')[0];
         var rest = target.Length > head.Length ? target.Substring(head.Length + 1) : null;
+        var headName = ElementPaths.MemberName(head);
         ITypeSymbol? resolved = null;
         foreach (var p in method.Parameters)
         {
-            if (p.Name == head)
+            if (p.Name == headName)
             {
-                resolved = rest is null ? p.Type : ResolveMemberPath(p.Type, rest);
+                var type = head.Length > headName.Length ? ElementPaths.ElementType(p.Type) : p.Type;
+                resolved = rest is null || type is null ? type : ResolveMemberPath(type, rest);
             }
         }
 
@@ -464,9 +466,10 @@ internal sealed class ContractForms
         foreach (var segment in path.Split('.'))
         {
             ITypeSymbol? next = null;
+            var name = ElementPaths.MemberName(segment);
             for (var t = current; t is not null && next is null; t = t.BaseType)
             {
-                foreach (var m in t.GetMembers(segment))
+                foreach (var m in t.GetMembers(name))
                 {
                     next = m switch
                     {
@@ -475,6 +478,11 @@ internal sealed class ContractForms
                         _ => next,
                     };
                 }
+            }
+
+            if (next is not null && name.Length < segment.Length)
+            {
+                next = ElementPaths.ElementType(next); // "Devices[]": each element of the collection
             }
 
             if (next is null)

@@ -58,6 +58,10 @@ internal sealed class ElementEffects
 
         switch (hold.Kind)
         {
+            case ElementHoldKind.All when IndexLocal(invocation) is { } local && _body.Reverse.CollectionCountingDown(local) is { } collection
+                && key.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal):
+                // A putting loop from the last element down: what remains is the prefix below this element.
+                return state.WithElements(key, ElementHold.Prefix(i, 0, hold.Site, isLock));
             case ElementHoldKind.All when state.Facts.TryGetValue(i, out var start) && start.AsConstant == 0:
                 // A putting loop from the start: what remains is the suffix after this element.
                 return state.WithElements(key, ElementHold.Suffix(i, 1, hold.Site, isLock));
@@ -83,6 +87,9 @@ internal sealed class ElementEffects
             _sink.Report(FindingKind.PmUnderflow, key, invocation.Syntax.GetLocation(), null, invocation.TargetMethod.Name);
         }
     }
+
+    private ILocalSymbol? IndexLocal(IInvocationOperation invocation) =>
+        ResourceKeys.ElementIndexOf(invocation.Instance, _body.CaptureLocals, _body.CaptureDefinitions);
 
     private ValueKey? IndexOf(IInvocationOperation invocation) =>
         ResourceKeys.ElementIndexOf(invocation.Instance, _body.CaptureLocals, _body.CaptureDefinitions) is { } local ? _body.SubjectOfLocal(local) : null;

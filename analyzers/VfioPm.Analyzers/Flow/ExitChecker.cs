@@ -44,7 +44,7 @@ internal sealed class ExitChecker
             _forms.CheckOwnershipAtExit(state);
             CheckOnSuccessReturn(state, exit, returned);
             CheckLocksAtExit(state, exit);
-            CheckElementsAtExit(state, exit);
+            CheckElementsAtExit(state, exit, returned);
             if (returned is not null)
             {
                 CheckReturnedResult(state, returned);
@@ -100,6 +100,18 @@ internal sealed class ExitChecker
         var releaseSucceeds = _forms.ReleaseExitSucceeds(state, returned);
         var waived = _forms.SelfContractWaived(state);
         var credit = _body.SelfPmKey ?? ResourceKey.ContractCredit;
+        if (SelfPmPerElement)
+        {
+            // A per-element contract is judged on the element hold (CheckElementsAtExit); anything else held leaks.
+            foreach (var kv in state.Pm.Where(kv => kv.Key != ResourceKey.ContractCredit && kv.Value > 0))
+            {
+                state.Origins.TryGetValue(kv.Key, out var leaked);
+                _sink.Report(FindingKind.PmLeak, kv.Key, exit.Location, leaked?.Site.Syntax.GetLocation(), exit.Detail, IsGetSyncFailure(state, leaked));
+            }
+
+            return;
+        }
+
         if (Self.ReleasesPm && !_body.TrustPmBody && (releaseSucceeds == false || waived) && state.CountOf(credit) <= 0)
         {
             _sink.Report(FindingKind.ContractMismatch, credit, exit.Location, null, (waived ? "release a runtime-PM reference unless '" + Self.ReleasesPmUnless + "'|releases one although it is set, on the path that " : "release a runtime-PM reference only on success|releases it on the failing path that ") + exit.Detail, pmResource: true);
@@ -155,7 +167,7 @@ internal sealed class ExitChecker
     // [AcquiresPmReference(OnSuccess = true)]: what the method returns must say whether it holds the reference.
     private void CheckOnSuccessReturn(PathState state, ExitSite exit, IOperation? returned)
     {
-        if (!Self.AcquiresPm || !Self.AcquiresPmOnSuccess || _body.TrustPmBody || returned is null || _forms.SelfContractWaived(state) || _subjects.ValuesOf(returned, state) is not { } values)
+        if (!Self.AcquiresPm || !Self.AcquiresPmOnSuccess || _body.TrustPmBody || SelfPmPerElement || returned is null || _forms.SelfContractWaived(state) || _subjects.ValuesOf(returned, state) is not { } values)
         {
             return;
         }
@@ -196,19 +208,34 @@ internal sealed class ExitChecker
     private static bool IsGetSyncFailure(PathState state, Origin? origin) =>
         origin is { HeldOnFailure: true } && state.Facts.TryGetValue(ValueKey.Result(origin.Site), out var result) && !result.IsEmpty && result.IsSubsetOf(ValueSet.Negative);
 
-    // Per-element holds still standing where the path leaves: a loop that took one per element and was not fully
-    // unwound (or unwinds one short). Reported like a single leak, naming the loop's acquire.
-    private void CheckElementsAtExit(PathState state, ExitSite exit)
+    private bool SelfPmPerElement => _body.SelfPmKey is { } key && ElementEffects.IsElementKey(key);
+
+    // Per-element holds where the path leaves. A partial hold — a loop that took one per element and was not fully
+    // unwound, or unwinds one short — is reported like a single leak, naming the loop's acquire. Every element held is
+    // judged against a per-element contract: the method's own ("acquires one on every element": held on its success
+    // exits, none on its failing ones; "releases ...": none at any exit), or the call's that took them (they must be
+    // put before the path leaves). Every element held by a loop of this body with no contract saying so is not judged:
+    // that is a get-all helper whose contract was not declared, and "all elements" is not "some".
+    private void CheckElementsAtExit(PathState state, ExitSite exit, IOperation? returned)
     {
         foreach (var kv in state.Elements)
         {
             var hold = kv.Value;
             var index = hold.Index is { } i && state.Facts.TryGetValue(i, out var known) ? known : null;
+            var self = hold.IsLock ? _body.SelfLockKey : _body.SelfPmKey;
+            if (hold.Kind == ElementHoldKind.All && kv.Key == self)
+            {
+                CheckSelfElements(kv.Key, hold, exit, returned, state);
+                continue;
+            }
 
-            // Every element held is what a get-all helper (vfio_pci_dev_set_pm_runtime_get) returns with on success:
-            // handing them to the caller needs a per-element contract, which is the contract model's to state (the
-            // extension point in ContractEffects). Until one says otherwise it is not judged; a partial hold — an
-            // unwind that stopped short — always is.
+            if (hold.Kind == ElementHoldKind.All && hold.Site is IInvocationOperation call && PerElementContract(call, hold.IsLock))
+            {
+                _sink.Report(hold.IsLock ? FindingKind.LockLeak : FindingKind.PmLeak, kv.Key, exit.Location, call.Syntax.GetLocation(),
+                    (hold.IsLock ? "is still held on the path that " : string.Empty) + exit.Detail + " (one per element, taken by the call at line " + (call.Syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1) + ")");
+                continue;
+            }
+
             if (hold.Kind == ElementHoldKind.All || !hold.MayHoldAny(index))
             {
                 continue;
@@ -218,11 +245,42 @@ internal sealed class ExitChecker
             _sink.Report(hold.IsLock ? FindingKind.LockLeak : FindingKind.PmLeak, kv.Key, exit.Location, hold.Site.Syntax.GetLocation(),
                 (hold.IsLock ? "is still held on the path that " : string.Empty) + exit.Detail + loop);
         }
+
+        // "Acquires one on every element" with none held at an exit: the collection may be empty (the taking loop never
+        // ran), so that is not judged; a failing exit holding all of them is.
+    }
+
+    private void CheckSelfElements(ResourceKey key, ElementHold hold, ExitSite exit, IOperation? returned, PathState state)
+    {
+        var what = hold.IsLock ? "'" + key.Display + "'" : "a runtime-PM reference on every element of '" + key.Display + "'";
+        if (hold.IsLock ? Self.ReleasesLock : Self.ReleasesPm)
+        {
+            _sink.Report(FindingKind.ContractMismatch, key, exit.Location, null, pmResource: !hold.IsLock,
+                detail: "release " + what + "|still holds every element on the path that " + exit.Detail);
+        }
+        else if (!hold.IsLock && Self.AcquiresPm && Self.AcquiresPmOnSuccess && returned is not null
+            && _subjects.ValuesOf(returned, state) is { } values && !values.Overlaps(ResultValues.Success(Self.AcquiresPmSuccess)))
+        {
+            _sink.Report(FindingKind.ContractMismatch, key, exit.Location, null, pmResource: true,
+                detail: "hold " + what + " exactly when it returns success|returns failure while holding every element on the path that " + exit.Detail);
+        }
+        else if (hold.IsLock && Self.AcquiresLock != LockMode.None && returned is not null && returned.Type?.SpecialType == SpecialType.System_Boolean
+            && _subjects.ValuesOf(returned, state) is { } taken && taken.IsSubsetOf(ValueSet.Zero))
+        {
+            _sink.Report(FindingKind.ContractMismatch, key, exit.Location, null, pmResource: false,
+                detail: "hold " + what + " exactly when it returns true|returns false while holding every element on the path that " + exit.Detail);
+        }
+    }
+
+    private bool PerElementContract(IInvocationOperation call, bool isLock)
+    {
+        var contract = _body.Contracts.For(call.TargetMethod);
+        return ElementPaths.IsPerElement(isLock ? contract.AcquiresLockTarget : contract.AcquiresPmTarget);
     }
 
     private void CheckLocksAtExit(PathState state, ExitSite exit)
     {
-        var selfLock = _body.SelfLockKey;
+        var selfLock = _body.SelfLockKey is { } k && ElementEffects.IsElementKey(k) ? null : _body.SelfLockKey;
         foreach (var kv in state.Locks)
         {
             var expected = kv.Key == selfLock && (Self.AcquiresLock != LockMode.None || (Self.RequiresLock != LockMode.None && !Self.ReleasesLock));

@@ -158,6 +158,16 @@ internal sealed partial class FlowBody
 
     public ControlFlowGraph Cfg { get; }
 
+    /// <summary>The foreach loops of the body, for put-all loops over a collection held per element.</summary>
+    public ForEachLoops ForEach => _forEach ??= new ForEachLoops(this);
+
+    private ForEachLoops? _forEach;
+
+    /// <summary>Loops that release a collection held per element from its last element down.</summary>
+    public ReverseLoops Reverse => _reverse ??= new ReverseLoops(this);
+
+    private ReverseLoops? _reverse;
+
     public IMethodSymbol? Method { get; }
 
     public ContractReader Contracts { get; }
@@ -276,7 +286,7 @@ internal sealed partial class FlowBody
 
         if (target is not null)
         {
-            var head = target.Split('.')[0];
+            var head = ElementPaths.MemberName(target.Split('.')[0]);
             foreach (var p in Method.Parameters)
             {
                 if (p.Name == head)

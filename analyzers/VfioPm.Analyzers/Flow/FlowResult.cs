@@ -52,6 +52,9 @@ internal sealed class FlowResult
     /// <summary>The path of an expression (for rules that key on field owners).</summary>
     public string? PathOf(IOperation operation) => _body.PathOf(operation);
 
+    /// <summary>The mode every state holds the lock of every element a foreach variable's key stands for in (see <see cref="ForEachLoops"/>).</summary>
+    public LockMode ElementLockMode(IInvocationOperation invocation, ResourceKey key, IReadOnlyCollection<PathState> states) => _body.ForEach.ElementLockMode(invocation, key, states);
+
     /// <summary>Feeds every recorded point to <paramref name="observer"/>, in the order the solver saw them.</summary>
     public void Replay(Action<FlowResult, IOperation, IReadOnlyCollection<PathState>> observer)
     {

@@ -83,12 +83,24 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
         {
             var self = _body.Self;
             var state = ContractForms.SeedFacts(_body, PathState.Empty);
-            if (self.ReleasesPm)
+            var origin = _body.Cfg.OriginalOperation;
+            if (self.ReleasesPm && _body.SelfPmKey is { } elements && ElementEffects.IsElementKey(elements))
+            {
+                state = state.WithElements(elements, ElementHold.All(origin, isLock: false)); // the caller's, one per element
+            }
+            else if (self.ReleasesPm)
             {
                 state = state.WithPm(_body.SelfPmKey ?? ResourceKey.ContractCredit, 1);
             }
 
-            if (_body.SelfLockKey is { } lockKey)
+            if (_body.SelfLockKey is { } elementLocks && ElementEffects.IsElementKey(elementLocks))
+            {
+                if (self.ReleasesLock || self.RequiresLock != LockMode.None)
+                {
+                    state = state.WithElements(elementLocks, ElementHold.All(origin, isLock: true));
+                }
+            }
+            else if (_body.SelfLockKey is { } lockKey)
             {
                 if (self.ReleasesLock)
                 {

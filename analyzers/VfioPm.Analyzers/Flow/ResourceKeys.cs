@@ -80,6 +80,14 @@ internal sealed class ResourceKeys
             rest = target.Substring(dot);
         }
 
+        var headName = ElementPaths.MemberName(head);
+        if (headName.Length < head.Length)
+        {
+            // "members[].Pdev": the argument's path, then every element.
+            rest = head.Substring(headName.Length) + rest;
+            head = headName;
+        }
+
         foreach (var argument in invocation.Arguments)
         {
             if (argument.Parameter?.Name == head)

@@ -64,6 +64,11 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                     var held = lockKey is { } key
                         ? HeldFacts.MustMode(states, key)
                         : HeldFacts.MustLocks(states).Where(l => !analysis.IsMonitorKey(l.Key)).Select(l => l.Value).DefaultIfEmpty(LockMode.None).Max();
+                    if (held == LockMode.None && lockKey is { } perIteration)
+                    {
+                        held = analysis.ElementLockMode(invocation, perIteration, states); // "one memory_lock per member"
+                    }
+
                     var name = lockKey is { } named ? named.Display : "memory_lock";
                     if (held == LockMode.None && reported.Add(("lock", invocation.Syntax.SpanStart)))
                     {

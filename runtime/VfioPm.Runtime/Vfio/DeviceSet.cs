@@ -1,7 +1,7 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using VfioPm.Annotations;
 using VfioPm.Runtime.Pci;
 
 namespace VfioPm.Runtime.Vfio;
@@ -63,9 +63,11 @@ public sealed class DeviceSet
     /// <returns>0, or the failing device's raw error.</returns>
     /// <remarks>Caller holds the device-set lock; may sleep.</remarks>
     // models vfio_pci_dev_set_pm_runtime_get()
+    [AcquiresPmReference("_devices[].Pdev", OnSuccess = true)]
     internal int PmRuntimeGet() => PmRuntimeGet(_devices);
 
     // vfio_pci_dev_set_pm_runtime_get() over the given members, with its continue-reverse unwind. Caller holds Gate.
+    [AcquiresPmReference("members[].Pdev", OnSuccess = true)]
     private static int PmRuntimeGet(IReadOnlyList<VfioPciCoreDevice> members)
     {
         for (var i = 0; i < members.Count; i++)
@@ -86,7 +88,7 @@ public sealed class DeviceSet
     }
 
     // Drops the references PmRuntimeGet took. Caller holds Gate.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "Puts the one reference PmRuntimeGet took on each member.")]
+    [ReleasesPmReference("_devices[].Pdev")]
     internal void PmRuntimePut()
     {
         foreach (var d in _devices)
@@ -122,7 +124,6 @@ public sealed class DeviceSet
     /// <remarks>Caller holds the device-set lock; may sleep.</remarks>
     // models vfio_pci_dev_set_try_reset(): "if (!disable_idle_d3 && vfio_pci_dev_set_pm_runtime_get(dev_set))" and the
     // matching conditional put, with disable_idle_d3 read from each member's latch.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_dev_set_try_reset(): puts the references PmRuntimeGet took on each member.")]
     internal void TryReset()
     {
         // The closing device still counts as open.
@@ -162,8 +163,6 @@ public sealed class DeviceSet
     /// <returns>0; <c>-EINVAL</c> if no bus reset covers only this set; <c>-EBUSY</c> if a member's <c>memory_lock</c> is contended; a resume error raw.</returns>
     /// <remarks>Takes the device-set lock; may sleep. Every member — <c>disable_idle_d3</c> or not — gets a PM reference first and a put on every path after.</remarks>
     // models vfio_pci_dev_set_hot_reset() (6.10+ trylock-then-zap form; group ownership is not modelled)
-    [SuppressMessage("VfioPm.Locking", "VPM0010", Justification = "vfio_pci_dev_set_hot_reset(): one memory_lock per member, kept in a list and released in reverse; the analysis keys locks by expression, not by list element.")]
-    [SuppressMessage("VfioPm.Locking", "VPM0004", Justification = "vfio_pci_dev_set_hot_reset(): one memory_lock per member, kept in a list and released in reverse; the analysis keys locks by expression, not by list element.")]
     internal int HotReset()
     {
         lock (Gate)
@@ -180,37 +179,66 @@ public sealed class DeviceSet
                 return ret;
             }
 
-            var locked = new List<VfioPciCoreDevice>();
             try
             {
-                foreach (var d in _devices)
+                if (!TryLockAndZapAll(_devices))
                 {
-                    if (!d.MemoryLock.DownWriteTrylock())
+                    return -Errno.EBUSY;
+                }
+
+                try
+                {
+                    foreach (var d in _devices)
                     {
-                        return -Errno.EBUSY;
+                        d.SetPowerStateLocked(PciPowerState.D0);
                     }
 
-                    locked.Add(d);
-                    d.ZapMmaps();
+                    return bridge.ResetSecondaryBus();
                 }
-
-                foreach (var d in _devices)
+                finally
                 {
-                    d.SetPowerStateLocked(PciPowerState.D0);
+                    UnlockAll(_devices);
                 }
-
-                ret = bridge.ResetSecondaryBus();
-                return ret;
             }
             finally
             {
-                for (var i = locked.Count - 1; i >= 0; i--)
-                {
-                    locked[i].MemoryLock.UpWrite();
-                }
-
                 PmRuntimePut();
             }
+        }
+    }
+
+    // Hot reset's lock list: memory_lock for write on each member, taken with a trylock (locking several devices'
+    // memory_lock can deadlock against a user's faults, so contention unwinds instead of waiting), each member's
+    // mmaps zapped once its lock is held; on contention the ones taken are released in reverse and none is held.
+    // models the down_write_trylock() loop of vfio_pci_dev_set_hot_reset() and its err_undo
+    [AcquiresMemoryLock(MemoryLockMode.Exclusive, Lock = "members[].MemoryLock")]
+    private static bool TryLockAndZapAll(IReadOnlyList<VfioPciCoreDevice> members)
+    {
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (!members[i].MemoryLock.DownWriteTrylock())
+            {
+                for (var j = i - 1; j >= 0; j--)
+                {
+                    members[j].MemoryLock.UpWrite();
+                }
+
+                return false;
+            }
+
+            members[i].ZapMmaps();
+        }
+
+        return true;
+    }
+
+    // Releases the lock list TryLockAndZapAll took, last member first.
+    [ReleasesMemoryLock(Lock = "members[].MemoryLock")]
+    private static void UnlockAll(IReadOnlyList<VfioPciCoreDevice> members)
+    {
+        for (var i = members.Count - 1; i >= 0; i--)
+        {
+            members[i].MemoryLock.UpWrite();
         }
     }
 }
