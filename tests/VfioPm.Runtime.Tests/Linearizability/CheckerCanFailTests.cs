@@ -98,7 +98,7 @@ public sealed class CheckerCanFailTests
     public void TheRecordedHistoryIsExplainedForTheRealRuntime()
     {
         var figures = new RunFigures();
-        RpmLinearizability.Check(GetsAndSuspends, figures, _output.WriteLine, seed: RecordedSeed, iterations: 1, maxParallel: 3, maxSequential: 2, replay: 20);
+        RpmLinearizability.Check(GetsAndSuspends, figures, _output.WriteLine, seed: RecordedSeed, iterations: 1, maxParallel: 3, maxSequential: 2, replay: 20, longMode: false);
         _output.WriteLine(figures.ToString());
         Assert.Equal(20, figures.Histories);
         Assert.Equal(20 * 5, figures.Operations);
@@ -108,7 +108,7 @@ public sealed class CheckerCanFailTests
     {
         var figures = new RunFigures();
         var failure = Assert.ThrowsAny<Exception>(() =>
-            RpmLinearizability.Check(alphabet, figures, _output.WriteLine, subject, seed, iterations, maxParallel: 3, maxSequential: 2, replay: replay, threadPool: threadPool));
+            RpmLinearizability.Check(alphabet, figures, _output.WriteLine, subject, seed, iterations, maxParallel: 3, maxSequential: 2, replay: replay, threadPool: threadPool, longMode: false));
         _output.WriteLine(failure.Message);
         _output.WriteLine(figures.ToString());
         Assert.Contains("seed", failure.Message, StringComparison.OrdinalIgnoreCase);
