@@ -34,6 +34,10 @@ internal sealed class GetSyncResultFlow
     private ILocalSymbol? _local;
     private bool _unsafe;
 
+    // Flow captures of the tracked local (a switch statement reads its governing value once into a capture): a read of
+    // the capture is a read of the local.
+    private readonly HashSet<CaptureId> _captures = new();
+
     private GetSyncResultFlow(SyntaxNode call, string device, CancellationToken cancellation)
     {
         _call = call;
@@ -195,7 +199,18 @@ internal sealed class GetSyncResultFlow
             switch (op)
             {
                 case ILocalReferenceOperation read when _local is not null && SymbolEqualityComparer.Default.Equals(read.Local, _local) && !IsWriteTarget(read):
-                    if ((state & 1) == 1 && state / 2 != Failure && !IsSignTest(read))
+                    if (read.Parent is IFlowCaptureOperation capture)
+                    {
+                        _captures.Add(capture.Id);
+                    }
+                    else if ((state & 1) == 1 && state / 2 != Failure && !IsSignTest(read))
+                    {
+                        _unsafe = true;
+                    }
+
+                    break;
+                case IFlowCaptureReferenceOperation captured when _captures.Contains(captured.Id):
+                    if ((state & 1) == 1 && state / 2 != Failure && !IsSignTest(captured))
                     {
                         _unsafe = true;
                     }
@@ -282,7 +297,8 @@ internal sealed class GetSyncResultFlow
             _ => null,
         };
         var tracked = operand is IInvocationOperation invocation && invocation.Syntax == _call
-            || (operand is ILocalReferenceOperation local && (state & 1) == 1 && SymbolEqualityComparer.Default.Equals(local.Local, _local));
+            || (operand is ILocalReferenceOperation local && (state & 1) == 1 && SymbolEqualityComparer.Default.Equals(local.Local, _local))
+            || (operand is IFlowCaptureReferenceOperation captured && (state & 1) == 1 && _captures.Contains(captured.Id));
         return tracked ? Polarity(value) : null;
     }
 

@@ -46,6 +46,7 @@ public sealed partial class AcmeVariantDevice
     private readonly byte[] _savedMailbox = new byte[MailboxSize];
 
     /// <summary>Creates the device over <paramref name="pdev"/> and programs its power-on defaults (the caller holds it in D0).</summary>
+    [RequiresPmReference("pdev")]
     public AcmeVariantDevice(PciDevice pdev)
     {
         Pdev = pdev;
@@ -147,6 +148,7 @@ public sealed partial class AcmeVariantDevice
 
     /// <summary>Runtime-suspend callback work: saves the fan level and the mailbox (device state that D3cold loses).</summary>
     /// <remarks>Called by the driver's runtime suspend, with the function still in D0.</remarks>
+    [RequiresPmReference]
     internal void SaveDeviceState()
     {
         Pdev.ReadBar(0, FanRegister, _savedFan);
@@ -155,6 +157,7 @@ public sealed partial class AcmeVariantDevice
 
     /// <summary>Runtime-resume callback work: the sensor restarts at its reset value, fan and mailbox come back.</summary>
     /// <remarks>Called by the driver's runtime resume, with the function back in D0 and config space restored.</remarks>
+    [RequiresPmReference]
     internal void RestoreDeviceState()
     {
         InitHardware();
@@ -163,6 +166,7 @@ public sealed partial class AcmeVariantDevice
     }
 
     // Memory decoding on, the sensor reads 42 °C, the fan is at level 1. Caller keeps the device in D0.
+    [RequiresPmReference]
     private void InitHardware()
     {
         Pdev.WriteConfig16(PciRegs.Command, (ushort)(Pdev.ReadConfig16(PciRegs.Command) | PciRegs.CommandMemory));

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using VfioPm.Annotations;
 using VfioPm.Runtime.Pci;
 using VfioPm.Runtime.Power;
 
@@ -26,14 +27,14 @@ public sealed class AcmeVariantPciDriver : PciDriver
         PmOps = new RuntimePmOps
         {
             // Called in D0 before the bus moves the function down: keep what D3cold would lose.
-            Suspend = d =>
+            Suspend = [RuntimePmCallback] (d) =>
             {
                 Suspends++;
                 GetDevice((PciDevice)d)?.SaveDeviceState();
                 return 0;
             },
             // Called after the bus brought the function back to D0 and restored its config space.
-            Resume = d =>
+            Resume = [RuntimePmCallback] (d) =>
             {
                 Resumes++;
                 GetDevice((PciDevice)d)?.RestoreDeviceState();
@@ -49,7 +50,10 @@ public sealed class AcmeVariantPciDriver : PciDriver
 
     /// <inheritdoc/>
     // Probe runs with the reference local_pci_probe() took; dropping it (and the PCI core's forbid) lets the unused
-    // device idle, as vfio_pci_core_register_device() does.
+    // device idle, as vfio_pci_core_register_device() does. The device's constructor touches the hardware first, under
+    // that reference.
+    [RequiresPmReference("device")]
+    [ReleasesPmReference("device")]
     public override int Probe(PciDevice device)
     {
         _devices.AddOrUpdate(device, new AcmeVariantDevice(device));
@@ -59,13 +63,14 @@ public sealed class AcmeVariantPciDriver : PciDriver
     }
 
     /// <inheritdoc/>
+    // The PCI core calls remove only for the driver whose probe succeeded: take back the reference probe handed to
+    // runtime PM, for the PCI core to drop after remove.
+    [RequiresPmReference("device")]
+    [AcquiresPmReference("device")]
     public override void Remove(PciDevice device)
     {
-        if (_devices.TryGetValue(device, out _))
-        {
-            device.Power.GetNoResume();
-            device.Power.Forbid();
-            _devices.Remove(device);
-        }
+        device.Power.GetNoResume();
+        device.Power.Forbid();
+        _devices.Remove(device);
     }
 }

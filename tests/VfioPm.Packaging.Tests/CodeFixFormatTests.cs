@@ -12,7 +12,7 @@ namespace VfioPm.Packaging.Tests;
 /// consumer with tricky cases (Consumer/FixSafety), and the program run before and after. Every success path must
 /// return the same result with the same usage count; the get_sync leak and the unmasked error must be gone.
 /// </summary>
-[Collection(PackageFeedCollection.Name)]
+[Collection(PackageFeedHostsCollection.Name)]
 public sealed class CodeFixFormatTests(PackageFeed feed)
 {
     private static readonly Regex Line = new(@"^(?<case>.+) (?<state>active|suspended|failing) \((?<status>\w+)\): (?<result>-?\d+), usage (?<from>\d+) -> (?<to>\d+)$");

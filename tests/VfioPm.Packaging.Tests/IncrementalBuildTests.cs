@@ -10,7 +10,7 @@ namespace VfioPm.Packaging.Tests;
 /// A user builds, then builds again with strict enforcement or a SARIF log: MSBuild skips an up-to-date compile, so the
 /// package makes both part of the compile's inputs (buildTransitive/VfioPm.Analyzers.targets, CoreCompileCache).
 /// </summary>
-[Collection(PackageFeedCollection.Name)]
+[Collection(PackageFeedHostsCollection.Name)]
 public sealed class IncrementalBuildTests(PackageFeed feed)
 {
     [Fact]

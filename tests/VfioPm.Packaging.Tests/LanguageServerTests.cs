@@ -16,7 +16,7 @@ namespace VfioPm.Packaging.Tests;
 /// the command-line build reports: the same rule, line, column and message, as an error, with the rule page as link.
 /// When the tool cannot be installed in a run, the test is skipped and says why.
 /// </summary>
-[Collection(PackageFeedCollection.Name)]
+[Collection(PackageFeedHostsCollection.Name)]
 public sealed class LanguageServerTests(PackageFeed feed)
 {
     private static readonly TimeSpan WorkspaceLoad = TimeSpan.FromMinutes(3);

@@ -11,7 +11,7 @@ namespace VfioPm.Packaging.Tests;
 /// the SDK's 5.x compiler) and a net8.0 consumer compiled against the .NET 8 reference assemblies. Each builds the
 /// README's example: the promised diagnostics, the generated dispatcher, and the program's promised output.
 /// </summary>
-[Collection(PackageFeedCollection.Name)]
+[Collection(PackageFeedHostsCollection.Name)]
 public sealed class WiderHostTests(PackageFeed feed)
 {
     private const string Heading = "Use it in your driver";

@@ -16,6 +16,12 @@ internal static class AttributeNames
     public const string DeviceAccess = "DeviceAccessAttribute";
     public const string GuardedBy = "GuardedByAttribute";
     public const string RuntimePmCallback = "RuntimePmCallbackAttribute";
+    public const string MayRunPmCallbacks = "MayRunPmCallbacksAttribute";
+    public const string OwnsPmReference = "OwnsPmReferenceAttribute";
+    public const string ForgoesPmReference = "ForgoesPmReferenceAttribute";
+    public const string PtGuardedBy = "PtGuardedByAttribute";
+    public const string NoConcurrentUsers = "NoConcurrentUsersAttribute";
+    public const string PmDevice = "PmDeviceAttribute";
 
     /// <summary>
     /// True for the namespace <see cref="Namespace"/> itself. Compares the two names up to the global namespace instead of

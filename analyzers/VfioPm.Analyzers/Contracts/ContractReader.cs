@@ -48,6 +48,54 @@ internal sealed class ContractReader
         return null;
     }
 
+    /// <summary>The [OwnsPmReference]/[ForgoesPmReference] of <paramref name="member"/> (a field or property), or <see langword="null"/>.</summary>
+    public static StateOwnership? OwnershipOf(ISymbol member)
+    {
+        if (member is not (IFieldSymbol or IPropertySymbol))
+        {
+            return null;
+        }
+
+        foreach (var a in member.OriginalDefinition.GetAttributes())
+        {
+            var owns = IsOurs(a, AttributeNames.OwnsPmReference);
+            if ((owns || IsOurs(a, AttributeNames.ForgoesPmReference)) && FirstString(a) is { } device)
+            {
+                return new StateOwnership(device, Forgoes: !owns, Unless: NamedString(a, "Unless"));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The lock named by <paramref name="member"/>'s [PtGuardedBy] (its hardware's guard), or <see langword="null"/>.</summary>
+    public static string? PtGuardOf(ISymbol member)
+    {
+        foreach (var a in member.OriginalDefinition.GetAttributes())
+        {
+            if (IsOurs(a, AttributeNames.PtGuardedBy) && FirstString(a) is { } name)
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True when <paramref name="member"/> is marked [PmDevice].</summary>
+    public static bool IsPmDevice(ISymbol member)
+    {
+        foreach (var a in member.OriginalDefinition.GetAttributes())
+        {
+            if (IsOurs(a, AttributeNames.PmDevice))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>True when <paramref name="attribute"/> is one of ours by metadata name.</summary>
     public static bool IsOurs(AttributeData attribute, string name) =>
         attribute.AttributeClass is { } type && type.Name == name && AttributeNames.IsAnnotationsNamespace(type.ContainingNamespace);
@@ -62,11 +110,19 @@ internal sealed class ContractReader
 
         var acquiresPm = false;
         string? acquiresPmTarget = null;
+        string? acquiresPmUnless = null;
         var onSuccess = false;
         var success = SuccessWhen.Zero;
         var releasesPm = false;
         string? releasesPmTarget = null;
+        string? releasesPmUnless = null;
+        var releaseOnSuccess = false;
+        var releaseSuccess = SuccessWhen.Zero;
         var requiresPm = false;
+        string? requiresPmTarget = null;
+        var mayRunCallbacks = false;
+        string? mayRunCallbacksTarget = null;
+        var noConcurrentUsers = false;
         var acquiresLock = LockMode.None;
         string? acquiresLockTarget = null;
         var releasesLock = false;
@@ -87,15 +143,29 @@ internal sealed class ContractReader
                 acquiresPmTarget = FirstString(a);
                 onSuccess = NamedBool(a, "OnSuccess");
                 success = (SuccessWhen)NamedInt(a, "SuccessWhen", 0);
+                acquiresPmUnless = NamedString(a, "Unless");
             }
             else if (IsOurs(a, AttributeNames.ReleasesPmReference))
             {
                 releasesPm = true;
                 releasesPmTarget = FirstString(a);
+                releaseOnSuccess = NamedBool(a, "OnSuccess");
+                releaseSuccess = (SuccessWhen)NamedInt(a, "SuccessWhen", 0);
+                releasesPmUnless = NamedString(a, "Unless");
             }
             else if (IsOurs(a, AttributeNames.RequiresPmReference))
             {
                 requiresPm = true;
+                requiresPmTarget = FirstString(a);
+            }
+            else if (IsOurs(a, AttributeNames.MayRunPmCallbacks))
+            {
+                mayRunCallbacks = true;
+                mayRunCallbacksTarget = FirstString(a);
+            }
+            else if (IsOurs(a, AttributeNames.NoConcurrentUsers))
+            {
+                noConcurrentUsers = true;
             }
             else if (IsOurs(a, AttributeNames.AcquiresMemoryLock))
             {
@@ -135,9 +205,17 @@ internal sealed class ContractReader
             AcquiresPmTarget = acquiresPmTarget,
             AcquiresPmOnSuccess = onSuccess,
             AcquiresPmSuccess = success,
+            AcquiresPmUnless = acquiresPmUnless,
             ReleasesPm = releasesPm,
             ReleasesPmTarget = releasesPmTarget,
+            ReleasesPmOnSuccess = releaseOnSuccess,
+            ReleasesPmSuccess = releaseSuccess,
+            ReleasesPmUnless = releasesPmUnless,
             RequiresPm = requiresPm,
+            RequiresPmTarget = requiresPmTarget,
+            MayRunPmCallbacks = mayRunCallbacks,
+            MayRunPmCallbacksTarget = mayRunCallbacksTarget,
+            NoConcurrentUsers = noConcurrentUsers,
             AcquiresLock = acquiresLock,
             AcquiresLockTarget = acquiresLockTarget,
             ReleasesLock = releasesLock,

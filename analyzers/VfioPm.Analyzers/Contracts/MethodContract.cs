@@ -19,7 +19,7 @@ internal enum LockMode
 }
 
 /// <summary>What a method's attributes promise. <see langword="null"/> targets mean the receiver itself.</summary>
-internal sealed class MethodContract
+internal sealed record MethodContract
 {
     public static readonly MethodContract Empty = new();
 
@@ -27,9 +27,24 @@ internal sealed class MethodContract
     public string? AcquiresPmTarget { get; init; }
     public bool AcquiresPmOnSuccess { get; init; }
     public SuccessWhen AcquiresPmSuccess { get; init; }
+    /// <summary>The latched bool member that, when true, cancels the acquire (<c>disable_idle_d3</c>).</summary>
+    public string? AcquiresPmUnless { get; init; }
     public bool ReleasesPm { get; init; }
     public string? ReleasesPmTarget { get; init; }
+    /// <summary>The release happens only when the result is a success (<c>vfio_pci_runtime_pm_entry</c>).</summary>
+    public bool ReleasesPmOnSuccess { get; init; }
+    public SuccessWhen ReleasesPmSuccess { get; init; }
+    /// <summary>The latched bool member that, when true, cancels the release.</summary>
+    public string? ReleasesPmUnless { get; init; }
     public bool RequiresPm { get; init; }
+    public string? RequiresPmTarget { get; init; }
+
+    /// <summary>[MayRunPmCallbacks]: may run the callbacks of the receiver's device (or <see cref="MayRunPmCallbacksTarget"/>).</summary>
+    public bool MayRunPmCallbacks { get; init; }
+    public string? MayRunPmCallbacksTarget { get; init; }
+
+    /// <summary>[NoConcurrentUsers]: memory_lock is not needed for device access inside the method.</summary>
+    public bool NoConcurrentUsers { get; init; }
     public LockMode AcquiresLock { get; init; }
     public string? AcquiresLockTarget { get; init; }
     public bool ReleasesLock { get; init; }
@@ -47,5 +62,14 @@ internal sealed class MethodContract
 
     public bool IsEmpty =>
         !AcquiresPm && !ReleasesPm && !RequiresPm && AcquiresLock == LockMode.None && !ReleasesLock
-        && RequiresLock == LockMode.None && !ExcludesLock && !IsDeviceAccess && !IsRuntimePmCallback;
+        && RequiresLock == LockMode.None && !ExcludesLock && !IsDeviceAccess && !IsRuntimePmCallback && !MayRunPmCallbacks && !NoConcurrentUsers;
 }
+
+/// <summary>
+/// [OwnsPmReference]/[ForgoesPmReference] on a field or get-only property: the object's ownership of one reference on
+/// <see cref="Device"/> (a member path of the declaring type) follows the member's value.
+/// </summary>
+/// <param name="Device">The device's member path, relative to the member's owner.</param>
+/// <param name="Forgoes">True for [ForgoesPmReference]: while set, the object has given up a reference.</param>
+/// <param name="Unless">A latched bool member of the owner that, when true, makes the member own nothing.</param>
+internal sealed record StateOwnership(string Device, bool Forgoes, string? Unless);

@@ -27,8 +27,12 @@ internal sealed class ContractEffects
     {
         _body = body;
         _sink = sink;
+        Forms = new ContractForms(body, sink);
         _elements = new ElementEffects(body, sink);
     }
+
+    /// <summary>The ownership forms (latched flags, release on success, state-owned references).</summary>
+    public ContractForms Forms { get; }
 
     /// <summary>The states after <paramref name="invocation"/> (one, or two for an acquire that can fail).</summary>
     public IEnumerable<PathState> Apply(IInvocationOperation invocation, MethodContract contract, PathState state)
@@ -147,7 +151,8 @@ internal sealed class ContractEffects
                 current = current.WithFact(result, ResultValues.Unconditional(invocation.TargetMethod));
             }
         }
-        else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock) && invocation.Parent is not IExpressionStatementOperation)
+        else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock || contract.MayRunPmCallbacks)
+            && invocation.Parent is not IExpressionStatementOperation && !current.Facts.ContainsKey(ValueKey.Result(invocation)))
         {
             // Any other int-returning runtime-PM call (put_sync, resume) whose result is used: followed for VPM0008.
             current = current.WithFact(ValueKey.Result(invocation), ResultValues.Unconditional(invocation.TargetMethod));
@@ -175,6 +180,12 @@ internal sealed class ContractEffects
         if (state.CountOf(ResourceKey.ContractCredit) > 0)
         {
             return state.WithPm(ResourceKey.ContractCredit, 0);
+        }
+
+        if (Forms.Receives(key))
+        {
+            // A write of an owning member in this body hands a reference back later on the path: owe it until then.
+            return Forms.Owe(state, key, invocation);
         }
 
         _sink.Report(FindingKind.PmUnderflow, key, invocation.Syntax.GetLocation(), null, invocation.TargetMethod.Name);

@@ -19,12 +19,18 @@ internal sealed class ExitChecker
     private readonly FlowBody _body;
     private readonly FindingSink _sink;
     private readonly ValueSubjects _subjects;
+    private readonly ContractForms _forms;
 
     public ExitChecker(FlowBody body, FindingSink sink, ValueSubjects subjects)
     {
         _body = body;
         _sink = sink;
         _subjects = subjects;
+        _forms = new ContractForms(body, sink, subjects);
+        if (_forms.SelfUnless is { } unless && body.Method is { } method)
+        {
+            _forms.ValidateLatched(method.ContainingType, unless, method.Locations.FirstOrDefault());
+        }
     }
 
     private MethodContract Self => _body.Self;
@@ -34,7 +40,8 @@ internal sealed class ExitChecker
         var exit = new ExitSite(this, source, branch);
         foreach (var state in states)
         {
-            CheckPmAtExit(state, exit);
+            CheckPmAtExit(state, exit, returned);
+            _forms.CheckOwnershipAtExit(state);
             CheckOnSuccessReturn(state, exit, returned);
             CheckLocksAtExit(state, exit);
             CheckElementsAtExit(state, exit);
@@ -56,7 +63,8 @@ internal sealed class ExitChecker
         }
 
         var contract = _body.Contracts.For(call.TargetMethod);
-        if (call.TargetMethod.ReturnType.SpecialType == SpecialType.System_Int32 && (contract.AcquiresPm || contract.ReleasesPm || contract.ExcludesLock))
+        if (call.TargetMethod.ReturnType.SpecialType == SpecialType.System_Int32 && (contract.AcquiresPm || contract.ReleasesPm || contract.ExcludesLock
+            || (contract.MayRunPmCallbacks && call.TargetMethod.ContainingType.GetMembers("Power").Length == 0)))
         {
             _sink.Report(FindingKind.RawPmResultReturned, new ResourceKey(call.TargetMethod.Name + "()"), ArmReturning(returned, value, state).Syntax.GetLocation(), call.Syntax.GetLocation(), call.TargetMethod.Name + "()");
         }
@@ -86,20 +94,35 @@ internal sealed class ExitChecker
         return returned;
     }
 
-    private void CheckPmAtExit(PathState state, ExitSite exit)
+    private void CheckPmAtExit(PathState state, ExitSite exit, IOperation? returned)
     {
+        // Release on success: a failing exit keeps the caller's reference; a latched flag that is set waives the release.
+        var releaseSucceeds = _forms.ReleaseExitSucceeds(state, returned);
+        var waived = _forms.SelfContractWaived(state);
+        var credit = _body.SelfPmKey ?? ResourceKey.ContractCredit;
+        if (Self.ReleasesPm && !_body.TrustPmBody && (releaseSucceeds == false || waived) && state.CountOf(credit) <= 0)
+        {
+            _sink.Report(FindingKind.ContractMismatch, credit, exit.Location, null, (waived ? "release a runtime-PM reference unless '" + Self.ReleasesPmUnless + "'|releases one although it is set, on the path that " : "release a runtime-PM reference only on success|releases it on the failing path that ") + exit.Detail, pmResource: true);
+        }
+
         if (state.Pm.IsEmpty && !Self.AcquiresPm)
         {
             return; // nothing held and nothing promised: the common exit
         }
 
-        if (state.CountOf(ResourceKey.ContractCredit) > 0)
+        var keepsCredit = releaseSucceeds == false || waived;
+        if (state.CountOf(ResourceKey.ContractCredit) > 0 && !keepsCredit)
         {
             _sink.Report(FindingKind.ContractMismatch, ResourceKey.ContractCredit, exit.Location, null, "release a runtime-PM reference|does not put one on the path that " + exit.Detail, pmResource: true);
         }
 
         var held = state.Pm.Where(kv => kv.Key != ResourceKey.ContractCredit && kv.Value > 0).ToList();
-        if (Self.AcquiresPm)
+        if (keepsCredit && _body.SelfPmKey is { } kept)
+        {
+            held = held.Where(kv => kv.Key != kept).ToList(); // still the caller's reference
+        }
+
+        if (Self.AcquiresPm && !waived)
         {
             var expectedKey = _body.SelfPmKey;
             var matching = held.Where(kv => expectedKey is not { } e || kv.Key == e).ToList();
@@ -115,7 +138,7 @@ internal sealed class ExitChecker
             }
         }
 
-        if (Self.ReleasesPm && _body.SelfPmKey is { } selfKey && state.CountOf(selfKey) > 0)
+        if (Self.ReleasesPm && _body.SelfPmKey is { } selfKey && state.CountOf(selfKey) > 0 && !keepsCredit)
         {
             _sink.Report(FindingKind.ContractMismatch, selfKey, exit.Location, null, "release the runtime-PM reference on '" + selfKey.Display + "'|still holds it on the path that " + exit.Detail, pmResource: true);
             held = held.Where(kv => kv.Key != selfKey).ToList();
@@ -132,7 +155,7 @@ internal sealed class ExitChecker
     // [AcquiresPmReference(OnSuccess = true)]: what the method returns must say whether it holds the reference.
     private void CheckOnSuccessReturn(PathState state, ExitSite exit, IOperation? returned)
     {
-        if (!Self.AcquiresPm || !Self.AcquiresPmOnSuccess || _body.TrustPmBody || returned is null || _subjects.ValuesOf(returned, state) is not { } values)
+        if (!Self.AcquiresPm || !Self.AcquiresPmOnSuccess || _body.TrustPmBody || returned is null || _forms.SelfContractWaived(state) || _subjects.ValuesOf(returned, state) is not { } values)
         {
             return;
         }

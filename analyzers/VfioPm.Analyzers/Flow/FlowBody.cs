@@ -72,6 +72,14 @@ internal sealed partial class FlowBody
 
         TrackedSubjects = FindTrackedSubjects();
         LiveSubjects = TrackedSubjects.Count == 0 ? null : FindLiveSubjects();
+        if (LiveSubjects is not null && ContractForms.PinnedSubjects(this) is { Count: > 0 } pinned)
+        {
+            // Latched flags and owning members are read by contract effects and exit checks, not only by tests.
+            foreach (var set in LiveSubjects)
+            {
+                set?.UnionWith(pinned);
+            }
+        }
     }
 
     /// <summary>
@@ -120,6 +128,11 @@ internal sealed partial class FlowBody
                 return SubjectOfLocal(l.Local);
             case IParameterReferenceOperation parameter:
                 return ValueKey.Member(parameter.Parameter.Name);
+            case IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: false, IsConst: false } }:
+            case IPropertyReferenceOperation { Property: { IsStatic: true, SetMethod: not null } }:
+                // Global mutable state (a writable module parameter): another thread may change it between two
+                // reads, so two tests of it are two facts — the "conditional pairing on mutable state" bug class.
+                return null;
             case IFieldReferenceOperation or IPropertyReferenceOperation:
                 return PathOf(op) is { } path ? ValueKey.Member(path) : null;
             case IFlowCaptureReferenceOperation cr when CaptureLocals.TryGetValue(cr.Id, out var local):
@@ -212,7 +225,7 @@ internal sealed partial class FlowBody
     /// <summary>The same keys without the cache, for rules reading a finished result from several threads.</summary>
     public ResourceKey? ComputeKey(IInvocationOperation invocation, string? target, bool isLock)
     {
-        var path = isLock ? ComputeLockPath(invocation, target) : Keys.KeyFor(invocation, target, CapturePaths);
+        var path = isLock ? ComputeLockPath(invocation, target) : ContractForms.NormalizePmTarget(invocation.TargetMethod, target, Keys.KeyFor(invocation, target, CapturePaths));
         return path is null ? null : new ResourceKey(path);
     }
 
@@ -273,11 +286,11 @@ internal sealed partial class FlowBody
             {
                 if (p.Name == head)
                 {
-                    return new ResourceKey(target);
+                    return new ResourceKey(isLock ? target : ContractForms.NormalizePmTarget(Method, target, target)!);
                 }
             }
 
-            return new ResourceKey("this." + target);
+            return new ResourceKey(isLock ? "this." + target : ContractForms.NormalizePmTarget(Method, target, "this." + target)!);
         }
 
         if (isLock)

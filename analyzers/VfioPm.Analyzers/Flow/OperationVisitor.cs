@@ -58,6 +58,8 @@ internal sealed class OperationVisitor
                 return states;
             case IFlowCaptureOperation capture:
                 return Map(states, s => s.WithValue(ValueKey.Capture(capture.Id), ValueSubjects.ValueOf(capture.Value, s)));
+            case ISimpleAssignmentOperation when ContractForms.OwnershipWriteOf(op) is { } write:
+                return _effects.Forms.ApplyOwnershipWrite(write.Target, write.Value, op, states);
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
                 return AssignLocal(local.Local, assignment.Value, states);
             case IVariableDeclaratorOperation { Initializer: { } init } declarator:
@@ -201,6 +203,11 @@ internal sealed class OperationVisitor
 
     private IReadOnlyCollection<PathState> ApplyInvocation(IInvocationOperation invocation, IReadOnlyCollection<PathState> states)
     {
+        if (ContractForms.OwnershipWriteOf(invocation) is { } write)
+        {
+            return _effects.Forms.ApplyOwnershipWrite(write.Target, write.Value, invocation, states);
+        }
+
         var contract = _body.Contracts.For(invocation.TargetMethod);
         if (contract.IsEmpty)
         {
@@ -210,9 +217,12 @@ internal sealed class OperationVisitor
         var result = new HashSet<PathState>();
         foreach (var state in states)
         {
-            foreach (var next in _effects.Apply(invocation, contract, state))
+            foreach (var (forked, applying) in _effects.Forms.ForkContract(invocation, contract, state))
             {
-                result.Add(next);
+                foreach (var next in _effects.Apply(invocation, applying, forked))
+                {
+                    result.Add(next);
+                }
             }
         }
 

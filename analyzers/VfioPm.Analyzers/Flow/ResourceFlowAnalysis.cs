@@ -82,7 +82,7 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
         get
         {
             var self = _body.Self;
-            var state = PathState.Empty;
+            var state = ContractForms.SeedFacts(_body, PathState.Empty);
             if (self.ReleasesPm)
             {
                 state = state.WithPm(_body.SelfPmKey ?? ResourceKey.ContractCredit, 1);

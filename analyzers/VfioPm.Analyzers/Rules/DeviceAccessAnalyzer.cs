@@ -45,11 +45,22 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
 
                 var callee = contracts.For(invocation.TargetMethod);
                 var needsLock = callee.IsDeviceAccess && !callee.DeviceAccessLockFree ? callee.DeviceAccess : callee.RequiresLock;
-                var needsLockAtAll = (callee.IsDeviceAccess && !callee.DeviceAccessLockFree) || callee.RequiresLock != LockMode.None;
+                // Inside a [DeviceAccess] method the caller holds the hardware's lock in that method's mode.
+                var lockByCaller = self.IsDeviceAccess && !self.DeviceAccessLockFree && callee.DeviceAccess <= self.DeviceAccess;
+                var needsLockAtAll = (callee.IsDeviceAccess && !callee.DeviceAccessLockFree && !self.NoConcurrentUsers && !lockByCaller) || callee.RequiresLock != LockMode.None;
+                ResourceKey? guardKey = null;
+                if (needsLockAtAll && callee.IsDeviceAccess && callee.RequiresLock == LockMode.None)
+                {
+                    // Which lock guards this hardware: the receiver's own MemoryLock, or the [PtGuardedBy] of the member it
+                    // is reached through; a PCI-level accessor reached any other way needs only the PM reference.
+                    guardKey = HardwareGuard.KeyFor(analysis, invocation);
+                    needsLockAtAll = guardKey is not null || invocation.Instance is null;
+                }
+
                 if (needsLockAtAll)
                 {
                     // Without a receiver (a static helper) any memory_lock held on every path counts.
-                    var lockKey = analysis.LockKeyFor(invocation, callee.RequiresLockTarget);
+                    var lockKey = guardKey ?? analysis.LockKeyFor(invocation, callee.RequiresLockTarget);
                     var held = lockKey is { } key
                         ? HeldFacts.MustMode(states, key)
                         : HeldFacts.MustLocks(states).Where(l => !analysis.IsMonitorKey(l.Key)).Select(l => l.Value).DefaultIfEmpty(LockMode.None).Max();
@@ -66,12 +77,14 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
 
                 if ((callee.IsDeviceAccess || callee.RequiresPm) && !pmGuaranteed && reported.Add(("pm", invocation.Syntax.SpanStart)))
                 {
-                    if (!HeldFacts.MustHoldPm(states, null))
+                    if (!HardwareGuard.HoldsPmFor(analysis, invocation, callee, states))
                     {
                         var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
                         block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", "no runtime-PM reference on '" + device + "' is held here"));
                     }
-                    else if (HeldFacts.CountedButNotActive(states) is { } counted && counted.Site is IInvocationOperation acquire)
+                    // A [RequiresPmReference] callee is satisfied by the count its caller holds (pci_device_remove() calls
+                    // remove after an unchecked get_sync, and remove copes); a hardware touch needs the device active.
+                    else if (callee.IsDeviceAccess && HeldFacts.CountedButNotActive(states) is { } counted && counted.Site is IInvocationOperation acquire)
                     {
                         // A usage count is not a resumed device: get_sync's failure path still holds the count.
                         var device = analysis.PmKeyFor(acquire, contracts.For(acquire.TargetMethod).AcquiresPmTarget)?.Display ?? acquire.TargetMethod.ContainingType.Name;

@@ -53,6 +53,11 @@ public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
             }
 
             var key = new ResourceKey(owner + "." + lockName);
+            if (IsRacySnapshot(op))
+            {
+                return; // Volatile.Read(ref field): the C# READ_ONCE, an explicit lock-free snapshot
+            }
+
             var write = IsWrite(op);
             var held = HeldFacts.MustMode(states, key);
             var ok = write ? held == LockMode.Exclusive : held != LockMode.None;
@@ -62,6 +67,11 @@ public sealed class GuardedByAnalyzer : DiagnosticAnalyzer
             }
         });
     }
+
+    // The field passed by reference to System.Threading.Volatile.Read: an intentional racy read (the kernel's READ_ONCE
+    // under KCSAN's data_race()), which the author marked as such; the value may be stale and is documented so.
+    private static bool IsRacySnapshot(IOperation op) =>
+        op.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: { Name: "Read", ContainingType: { Name: "Volatile", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } } };
 
     private static bool IsWrite(IOperation op) =>
         op.Parent is IAssignmentOperation assignment && assignment.Target == op

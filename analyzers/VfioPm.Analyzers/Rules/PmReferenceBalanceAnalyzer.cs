@@ -32,13 +32,19 @@ public sealed class PmReferenceBalanceAnalyzer : DiagnosticAnalyzer
                         block.ReportDiagnostic(Diagnostic.Create(Descriptors.GetSyncLeakOnError, getSync, new[] { finding.Location }, finding.Key.Display));
                         break;
                     case FindingKind.PmLeak:
-                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbalancedGet, finding.Location, FlowDriver.Related(finding), finding.Key.Display, finding.Detail));
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbalancedGet, finding.Location, FlowDriver.Related(finding), KeyProperty(finding), finding.Key.Display, finding.Detail));
                         break;
                     case FindingKind.PmUnderflow:
-                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbalancedPut, finding.Location, finding.Detail, finding.Key.Display));
+                        block.ReportDiagnostic(Diagnostic.Create(Descriptors.UnbalancedPut, finding.Location, null, KeyProperty(finding), finding.Detail, finding.Key.Display));
                         break;
                 }
             }
         });
     }
+
+    /// <summary>The name of the diagnostic property carrying the resource's access path ("this.Pdev.Power"), for the "declare the contract" fix.</summary>
+    public const string PmKeyProperty = "PmKey";
+
+    private static ImmutableDictionary<string, string?> KeyProperty(FlowFinding finding) =>
+        ImmutableDictionary<string, string?>.Empty.Add(PmKeyProperty, finding.Key.Path);
 }

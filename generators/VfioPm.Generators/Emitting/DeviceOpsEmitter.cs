@@ -9,14 +9,17 @@ namespace VfioPm.Generators.Emitting;
 /// <summary>
 /// Writes the dispatchers of one [VfioDeviceOps] class: a pure function of the model. The shapes are those of
 /// <c>vfio_device_fops_unl_ioctl</c> + <c>vfio_ioctl_device_feature</c> + <c>vfio_check_feature</c> (Ioctl) and
-/// <c>vfio_pci_core_read/write</c> + <c>vfio_pci_rw</c> (Read, Write).
+/// <c>vfio_pci_core_read/write</c> + <c>vfio_pci_rw</c> (Read, Write). The vfio core's rules themselves live in the
+/// runtime (VfioDeviceFeatureCall), shared with the hand-written VfioDeviceFile; the generated code only
+/// dispatches, and its <c>default:</c> arms fall back to the vfio-pci core (VfioPciCoreFallback) as kernel variant
+/// drivers fall back to <c>vfio_pci_core_ioctl</c>/<c>vfio_pci_core_ioctl_feature</c>.
 /// </summary>
 internal static class DeviceOpsEmitter
 {
     private const string Errno = "global::VfioPm.Runtime.Errno";
     private const string Uapi = "global::VfioPm.Runtime.Vfio.VfioUapi";
-    private const string FeatureHeader = "global::VfioPm.Runtime.Vfio.VfioDeviceFeature";
-    private const string FeatureCheck = "global::VfioPm.Runtime.Vfio.VfioFeatureCheck";
+    private const string FeatureCall = "global::VfioPm.Runtime.Vfio.VfioDeviceFeatureCall";
+    private const string CoreFallback = "global::VfioPm.Runtime.Vfio.VfioPciCoreFallback";
     private const string FeatureOps = "global::VfioPm.Annotations.FeatureOps";
     private const string RuntimePm = "global::VfioPm.Runtime.Power.RuntimePm";
     private const string Span = "global::System.Span<byte>";
@@ -79,8 +82,9 @@ internal static class DeviceOpsEmitter
         w.WriteLine("/// </summary>");
         w.WriteLine("/// <param name=\"cmd\">The ioctl number.</param>");
         w.WriteLine("/// <param name=\"arg\">The ioctl argument buffer.</param>");
-        w.WriteLine("/// <returns>The handler's result; -EIO if the device could not be resumed; -ENOTTY for an unknown command or feature;");
-        w.WriteLine("/// -EFAULT or -EINVAL for a malformed VFIO_DEVICE_FEATURE request.</returns>");
+        w.WriteLine("/// <returns>The handler's result; -EIO if the device could not be resumed; for a command or feature without a handler");
+        w.WriteLine("/// the vfio-pci core's result when the class is an IVfioPciCoreVariant, else -ENOTTY; -EFAULT or -EINVAL for a");
+        w.WriteLine("/// malformed VFIO_DEVICE_FEATURE request.</returns>");
         w.WriteLine("/// <remarks>May sleep. The caller must not hold memory_lock.</remarks>");
         w.WriteLine(GeneratedCodeAttribute);
         w.WriteLine(ExcludesMemoryLock);
@@ -113,7 +117,7 @@ internal static class DeviceOpsEmitter
 
         w.WriteLine("default:");
         w.Indent++;
-        w.WriteLine("return -" + Errno + ".ENOTTY;");
+        w.WriteLine("return " + CoreFallback + ".Ioctl(this, cmd, arg);");
         w.Indent--;
         Close(w);
         Close(w);
@@ -140,80 +144,45 @@ internal static class DeviceOpsEmitter
         w.WriteLine("/// [VfioFeature] handler with the payload.");
         w.WriteLine("/// </summary>");
         w.WriteLine("/// <param name=\"arg\">The ioctl argument buffer (header and payload).</param>");
-        w.WriteLine("/// <returns>The handler's result; -ENOTTY for an unknown feature; -EFAULT or -EINVAL for a malformed request.</returns>");
+        w.WriteLine("/// <returns>The handler's result; for a feature without a handler the vfio-pci core's (-ENOTTY without a core, and");
+        w.WriteLine("/// for the vfio core's own migration and DMA-logging features); -EFAULT or -EINVAL for a malformed request.</returns>");
         w.WriteLine("/// <remarks>Called by Ioctl with the runtime-PM reference held.</remarks>");
         w.WriteLine(GeneratedCodeAttribute);
         w.WriteLine("[global::VfioPm.Annotations.RequiresPmReference]");
         w.WriteLine("private int VfioPmDeviceFeature(" + Span + " arg)");
         Open(w);
-        w.WriteLine("if (!" + FeatureHeader + ".TryRead(arg, out " + FeatureHeader + " vfioPmHeader))");
+        w.WriteLine("int vfioPmCheck = " + FeatureCall + ".Parse(arg, out " + FeatureCall + " vfioPmCall);");
+        w.WriteLine("if (vfioPmCheck != 1)");
         Open(w);
-        w.WriteLine("return -" + Errno + ".EFAULT;");
-        Close(w);
-        Blank(w);
-        w.WriteLine("if (vfioPmHeader.Argsz < " + FeatureHeader + ".Size)");
-        Open(w);
-        w.WriteLine("return -" + Errno + ".EINVAL;");
-        Close(w);
-        Blank(w);
-        w.WriteLine("if ((vfioPmHeader.Flags & ~(" + Uapi + ".VFIO_DEVICE_FEATURE_MASK | " + Uapi + ".VFIO_DEVICE_FEATURE_GET | "
-            + Uapi + ".VFIO_DEVICE_FEATURE_SET | " + Uapi + ".VFIO_DEVICE_FEATURE_PROBE)) != 0u)");
-        Open(w);
-        w.WriteLine("return -" + Errno + ".EINVAL;");
-        Close(w);
-        Blank(w);
-        w.WriteLine("if ((vfioPmHeader.Flags & " + Uapi + ".VFIO_DEVICE_FEATURE_PROBE) == 0u");
-        w.WriteLine("    && (vfioPmHeader.Flags & (" + Uapi + ".VFIO_DEVICE_FEATURE_GET | " + Uapi + ".VFIO_DEVICE_FEATURE_SET)) == ("
-            + Uapi + ".VFIO_DEVICE_FEATURE_GET | " + Uapi + ".VFIO_DEVICE_FEATURE_SET))");
-        Open(w);
-        w.WriteLine("return -" + Errno + ".EINVAL;");
+        w.WriteLine("return vfioPmCheck;");
         Close(w);
         Blank(w);
         if (model.Features.Count == 0)
         {
-            w.WriteLine("return -" + Errno + ".ENOTTY;");
+            w.WriteLine("return " + CoreFallback + ".DeviceFeature(this, vfioPmCall);");
             Close(w);
             return;
         }
 
-        w.WriteLine("// The payload the user claims (argsz - 8) and the part of it the buffer really holds.");
-        w.WriteLine("long vfioPmClaimed = (long)vfioPmHeader.Argsz - " + FeatureHeader + ".Size;");
-        w.WriteLine(Span + " vfioPmPayload = arg.Slice(" + FeatureHeader + ".Size);");
-        w.WriteLine("if (vfioPmPayload.Length > vfioPmClaimed)");
-        Open(w);
-        w.WriteLine("vfioPmPayload = vfioPmPayload.Slice(0, (int)vfioPmClaimed);");
-        Close(w);
-        Blank(w);
-        w.WriteLine("int vfioPmCheck;");
-        w.WriteLine("switch (vfioPmHeader.Feature)");
+        w.WriteLine("switch (vfioPmCall.Feature)");
         Open(w);
         foreach (var feature in model.Features)
         {
             w.WriteLine("case " + FeatureId(feature.Id) + ": // [VfioFeature] " + feature.MethodName);
             w.Indent++;
-            w.WriteLine("vfioPmCheck = " + FeatureCheck + ".Check(vfioPmHeader.Flags, vfioPmClaimed, "
-                + Ops(feature.Ops) + ", " + feature.MinArgSize.ToString(CultureInfo.InvariantCulture) + ");");
+            w.WriteLine("vfioPmCheck = vfioPmCall.Check(" + Ops(feature.Ops) + ", " + feature.MinArgSize.ToString(CultureInfo.InvariantCulture) + ");");
             w.WriteLine("if (vfioPmCheck != 1)");
             Open(w);
             w.WriteLine("return vfioPmCheck;");
             Close(w);
             Blank(w);
-            if (feature.MinArgSize > 0)
-            {
-                w.WriteLine("if (vfioPmPayload.Length < " + feature.MinArgSize.ToString(CultureInfo.InvariantCulture) + ")");
-                Open(w);
-                w.WriteLine("return -" + Errno + ".EFAULT; // copying the claimed payload would fault");
-                Close(w);
-                Blank(w);
-            }
-
-            w.WriteLine("return " + feature.CallTarget + "(vfioPmHeader.Flags, vfioPmPayload);");
+            w.WriteLine("return " + feature.CallTarget + "(vfioPmCall.Flags, vfioPmCall.Payload);");
             w.Indent--;
         }
 
         w.WriteLine("default:");
         w.Indent++;
-        w.WriteLine("return -" + Errno + ".ENOTTY;");
+        w.WriteLine("return " + CoreFallback + ".DeviceFeature(this, vfioPmCall);");
         w.Indent--;
         Close(w);
         Close(w);
@@ -299,7 +268,9 @@ internal static class DeviceOpsEmitter
 
     // ---- the get/put bracket -------------------------------------------------------------------------------------
 
-    // vfio_device_pm_runtime_get(): any resume error becomes -EIO; ResumeAndGet already dropped its count then.
+    // vfio_device_pm_runtime_get() / vfio_pci_rw(): any resume error becomes -EIO; ResumeAndGet already dropped its
+    // count then. The vfio core's "dev->driver && dev->driver->pm" test is always true here: the class is the driver
+    // and names its [PmDevice].
     private static void EmitGet(IndentedTextWriter w, DeviceOpsModel model)
     {
         w.WriteLine(RuntimePm + " vfioPmRuntime = " + model.PmExpression + ";");

@@ -16,6 +16,10 @@ public sealed class AcquiresMemoryLockAttribute : Attribute
     /// <summary>The mode the lock is held in on return.</summary>
     public MemoryLockMode Mode { get; }
 
-    /// <summary>The lock expression relative to the receiver; <see langword="null"/> means <c>MemoryLock</c> of the receiver.</summary>
+    /// <summary>
+    /// The lock expression relative to the receiver; <see langword="null"/> means <c>MemoryLock</c> of the receiver. A path
+    /// with <c>[]</c> (<c>"Devices[].MemoryLock"</c>) names one lock per element of the collection, like the list of
+    /// <c>memory_lock</c>s <c>vfio_pci_dev_set_hot_reset()</c> takes, one per member, and releases in reverse.
+    /// </summary>
     public string? Lock { get; set; }
 }

@@ -14,6 +14,13 @@ namespace VfioPm.Annotations;
 /// the branches that test it.</para>
 /// <para>A method that keeps a reference past its return (vfio's <c>enable</c>) declares it; its body is checked
 /// against the declaration (VPM0011).</para>
+/// <para>Conditional on a latched flag (<see cref="Unless"/>): <c>vfio_pci_core_enable</c> takes the open reference
+/// only when the device's <c>disable_idle_d3</c>, latched at registration, is false.</para>
+/// <para>Per element: a device path with <c>[]</c> (<c>"Devices[].Pdev"</c>) acquires one reference on every element of
+/// the collection, like the <c>vfio_pci_dev_set_pm_runtime_get()</c> loop; with <see cref="OnSuccess"/>, all of them
+/// on success and none on failure (the loop's unwind puts the ones it took).</para>
+/// <para>Clang's <c>ACQUIRE</c>, and <c>TRY_ACQUIRE</c> with <see cref="OnSuccess"/>; <see cref="Unless"/> and the
+/// <c>[]</c> paths go beyond Clang, which has neither conditional capabilities nor capability sets.</para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, Inherited = true, AllowMultiple = false)]
 public sealed class AcquiresPmReferenceAttribute : Attribute
@@ -32,4 +39,12 @@ public sealed class AcquiresPmReferenceAttribute : Attribute
 
     /// <summary>Which results mean success when <see cref="OnSuccess"/> is set.</summary>
     public PmReferenceSuccess SuccessWhen { get; set; } = PmReferenceSuccess.Zero;
+
+    /// <summary>
+    /// A <see langword="bool"/> member of the receiver (a <see langword="readonly"/> field or get-only property,
+    /// latched when the object is created, like <c>disable_idle_d3</c>): when it is true the method takes nothing.
+    /// A member that can change is reported as a malformed contract (VPM0011). A path under a parameter names a flag of
+    /// that argument (<c>"vdev.DisableIdleD3"</c>); a leading <c>!</c> waives the contract when the flag is false.
+    /// </summary>
+    public string? Unless { get; set; }
 }

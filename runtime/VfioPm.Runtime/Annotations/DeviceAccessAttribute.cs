@@ -8,8 +8,13 @@ namespace VfioPm.Annotations;
 /// so the device is in D0 for the whole access.
 /// </summary>
 /// <remarks>
-/// Diagnostics: VPM0004 (lock not held), VPM0005 (shared held where exclusive is needed),
-/// VPM0006 (no runtime-PM reference held).
+/// <para>Diagnostics: VPM0004 (lock not held), VPM0005 (shared held where exclusive is needed),
+/// VPM0006 (no runtime-PM reference held on the device the access is made on).</para>
+/// <para>Which lock: the receiver's own <c>MemoryLock</c> when its type has one (vfio-level helpers); for an access made
+/// through a member marked <see cref="PtGuardedByAttribute"/> (<c>vdev.Pdev.ReadBar(...)</c>), that member's guard of
+/// the same owner (<c>vdev.MemoryLock</c>). A PCI-level accessor reached any other way is checked for the runtime-PM
+/// reference only: the PCI layer needs the function powered (a config read in D3cold is all-ones), and knows nothing of
+/// vfio's lock. Inside a <see cref="NoConcurrentUsersAttribute"/> method the lock is not needed.</para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Constructor | AttributeTargets.Property, Inherited = true)]
 public sealed class DeviceAccessAttribute : Attribute

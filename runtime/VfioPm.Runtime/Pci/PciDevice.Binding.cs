@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 
+using VfioPm.Annotations;
+
 namespace VfioPm.Runtime.Pci;
 
 // Driver binding as the PCI core and driver core do it: probe under a runtime-PM reference.
@@ -8,6 +10,9 @@ public partial class PciDevice
 {
     // The driver core's device_lock(): serializes probe and remove of this function (held across a remove that waits).
     private readonly object _deviceLock = new();
+    // While set, the bound driver owns the probe reference local_pci_probe() took (a driver may hand it back to runtime
+    // PM in its probe, as pcieport does, and take it again in its remove); pci_device_remove() drops it.
+    [OwnsPmReference(nameof(Power))]
     private PciDriver? _boundDriver;
     private int _added;
 
@@ -33,19 +38,21 @@ public partial class PciDevice
     /// <returns>The probe result; <c>-EBUSY</c> if a driver is already bound.</returns>
     /// <remarks>May sleep.</remarks>
     // models local_pci_probe() inside really_probe()
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "local_pci_probe(): on success the probe reference is kept for the bound driver until Unbind.")]
     public int Bind(PciDriver driver)
     {
         lock (_deviceLock)
         {
-            if (Interlocked.CompareExchange(ref _boundDriver, driver, null) is not null)
+            // Every writer of _boundDriver holds the device lock: test, then publish.
+            if (Volatile.Read(ref _boundDriver) is not null)
             {
                 return -Errno.EBUSY;
             }
 
             Power.GetSync();
-            // The one place a driver's PM ops are installed (dev->driver set before probe); Unbind removes them.
+            // The one place a driver's PM ops are installed (dev->driver set before probe); Unbind removes them. From
+            // here the bound driver owns the probe reference.
             Driver = driver.PmOps;
+            Volatile.Write(ref _boundDriver, driver);
             var rc = driver.Probe(this);
             if (rc < 0)
             {
@@ -67,7 +74,6 @@ public partial class PciDevice
     /// </summary>
     /// <remarks>Takes the device lock (serializes with <see cref="Bind"/>); may sleep for as long as the driver's remove waits.</remarks>
     // models pci_device_remove()
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pci_device_remove(): drops the probe reference Bind kept.")]
     public void Unbind(CancellationToken signal = default)
     {
         lock (_deviceLock)

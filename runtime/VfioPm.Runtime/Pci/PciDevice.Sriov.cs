@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 
+using VfioPm.Annotations;
+
 namespace VfioPm.Runtime.Pci;
 
 // SR-IOV physical/virtual functions (drivers/pci/iov.c, the parts power management sees).
@@ -54,6 +56,8 @@ public partial class PciDevice
     /// <summary>Enables <paramref name="numVfs"/> VFs. Writing the SR-IOV capability needs the PF in D0 (else a fatal access and <c>-EIO</c>).</summary>
     /// <returns>0; <c>-EINVAL</c> if not a PF or too many; <c>-EBUSY</c> if VFs are already enabled.</returns>
     // models pci_enable_sriov()
+    [RequiresPmReference]
+    [MayRunPmCallbacks]
     public int EnableSriov(int numVfs)
     {
         if (!IsPhysFn || numVfs <= 0 || numVfs > Spec.TotalVfs)
@@ -96,6 +100,7 @@ public partial class PciDevice
 
     /// <summary>Disables all VFs (unbinding and removing them).</summary>
     // models pci_disable_sriov()
+    [MayRunPmCallbacks]
     public void DisableSriov()
     {
         PciDevice[] vfs;

@@ -1,4 +1,5 @@
 using System.Threading;
+using VfioPm.Annotations;
 using VfioPm.Runtime.Power;
 
 namespace VfioPm.Runtime.Pci;
@@ -10,15 +11,18 @@ public abstract class PciDriver
     public abstract string Name { get; }
 
     /// <summary>Binds to <paramref name="device"/>; 0 or an error. Called with a runtime-PM reference held by the PCI core.</summary>
+    [RequiresPmReference("device")]
     public abstract int Probe(PciDevice device);
 
     /// <summary>Unbinds from <paramref name="device"/>. Called with a runtime-PM reference held by the PCI core.</summary>
+    [RequiresPmReference("device")]
     public abstract void Remove(PciDevice device);
 
     /// <summary>
     /// Unbinds from <paramref name="device"/> on behalf of a task that may be signalled (<paramref name="signal"/>);
     /// a driver whose remove waits for its users (vfio-pci) observes it. By default the signal is ignored.
     /// </summary>
+    [RequiresPmReference("device")]
     public virtual void Remove(PciDevice device, CancellationToken signal) => Remove(device);
 
     /// <summary><c>sriov_configure</c>: enable <paramref name="numVfs"/> VFs (0 disables). Returns the count enabled, 0, or an error.</summary>

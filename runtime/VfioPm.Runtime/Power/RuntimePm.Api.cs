@@ -140,7 +140,7 @@ public sealed partial class RuntimePm
     /// <returns>The idle result, else the suspend result: 0, or <c>-EAGAIN</c>/<c>-EBUSY</c>/<c>-EACCES</c>/<c>-EINVAL</c>/<c>-EINPROGRESS</c>/<c>-EPERM</c>.</returns>
     /// <remarks>May sleep (runs callbacks on the calling thread).</remarks>
     // models pm_runtime_idle()
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public int Idle() => IdleEntry(RpmFlags.None);
 
     /// <summary>Queues an idle check.</summary>
@@ -153,13 +153,13 @@ public sealed partial class RuntimePm
     /// <returns>0 suspended, 1 already suspended, or the reason it was refused.</returns>
     /// <remarks>May sleep.</remarks>
     // models pm_runtime_suspend()
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public int Suspend() => SuspendEntry(RpmFlags.None);
 
     /// <summary>Marks the device busy now and suspends once the autosuspend delay passes (arms the timer if it has not).</summary>
     /// <remarks>May sleep. 6.17+: marks <c>last_busy</c> first.</remarks>
     // models pm_runtime_autosuspend()
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public int Autosuspend()
     {
         MarkLastBusy();
@@ -206,7 +206,7 @@ public sealed partial class RuntimePm
     /// <returns>0 resumed, 1 already active, <c>-EACCES</c> disabled, <c>-EINVAL</c> error latched, <c>-EBUSY</c> parent not active, or the callback's error.</returns>
     /// <remarks>May sleep.</remarks>
     // models pm_runtime_resume()
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public int Resume() => ResumeEntry(RpmFlags.None);
 
     /// <summary>Queues a resume.</summary>
@@ -233,7 +233,7 @@ public sealed partial class RuntimePm
     /// <remarks>May sleep.</remarks>
     // models pm_runtime_get_sync()
     [AcquiresPmReference]
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int GetSync() => ResumeEntry(RpmFlags.GetPut);
 
@@ -242,7 +242,7 @@ public sealed partial class RuntimePm
     /// <remarks>May sleep.</remarks>
     // models pm_runtime_resume_and_get()
     [AcquiresPmReference(OnSuccess = true, SuccessWhen = PmReferenceSuccess.Zero)]
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the lock-free case inlines into the caller's bracket
     public int ResumeAndGet() => TryGetActive() ? 0 : ResumeAndGetLocked();
 
@@ -266,7 +266,7 @@ public sealed partial class RuntimePm
     /// <returns>A scope whose <see cref="PmReferenceScope.Error"/> is the result and whose <c>Dispose</c> puts only what it got.</returns>
     /// <remarks>May sleep.</remarks>
     [AcquiresPmReference(OnSuccess = true, SuccessWhen = PmReferenceSuccess.Zero)]
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public PmReferenceScope ResumeAndGetScope() => new(this, ResumeAndGet());
 
     /// <summary>Takes a reference without resuming.</summary>
@@ -350,7 +350,7 @@ public sealed partial class RuntimePm
     /// <remarks>May sleep.</remarks>
     // models pm_runtime_put_sync()
     [ReleasesPmReference]
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int PutSync() => IdleEntry(RpmFlags.GetPut);
 
@@ -369,7 +369,7 @@ public sealed partial class RuntimePm
     /// <remarks>May sleep.</remarks>
     // models pm_runtime_put_sync_autosuspend()
     [ReleasesPmReference]
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public int PutSyncAutosuspend()
     {
         MarkLastBusy();
@@ -380,7 +380,7 @@ public sealed partial class RuntimePm
     /// <remarks>May sleep.</remarks>
     // models pm_runtime_put_sync_suspend()
     [ReleasesPmReference]
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public int PutSyncSuspend() => SuspendEntry(RpmFlags.GetPut);
 
     /// <summary>Drops a reference without an idle check; at 0 it stays 0 (silently).</summary>

@@ -54,7 +54,7 @@ public sealed partial class RuntimePm
     /// <summary>Sets the autosuspend delay. A negative delay (with autosuspend in use) takes a reference and resumes; leaving it drops that reference.</summary>
     /// <remarks>Takes the power lock; may sleep.</remarks>
     // models pm_runtime_set_autosuspend_delay()
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public void SetAutosuspendDelay(int delayMs)
     {
         lock (_lock)
@@ -69,13 +69,13 @@ public sealed partial class RuntimePm
     /// <summary>Turns autosuspend on.</summary>
     /// <remarks>Takes the power lock; may sleep.</remarks>
     // models pm_runtime_use_autosuspend() = __pm_runtime_use_autosuspend(dev, true)
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public void UseAutosuspend() => SetUseAutosuspend(true);
 
     /// <summary>Turns autosuspend off.</summary>
     /// <remarks>Takes the power lock; may sleep.</remarks>
     // models pm_runtime_dont_use_autosuspend() = __pm_runtime_use_autosuspend(dev, false)
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public void DontUseAutosuspend() => SetUseAutosuspend(false);
 
     // models __pm_runtime_use_autosuspend(). Takes the power lock; may sleep.

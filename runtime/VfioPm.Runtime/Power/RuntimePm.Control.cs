@@ -41,7 +41,7 @@ public sealed partial class RuntimePm
     /// </summary>
     /// <remarks>Takes the power lock; may sleep.</remarks>
     // models pm_runtime_disable() = __pm_runtime_disable(dev, true)
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public void Disable() => Disable(checkResume: true);
 
     // models __pm_runtime_disable(). Takes the power lock; may sleep.
@@ -101,7 +101,7 @@ public sealed partial class RuntimePm
     /// <summary>Keeps the device active (writing "on" to power/control): takes a reference and resumes synchronously.</summary>
     /// <remarks>Takes the power lock; may sleep.</remarks>
     // models pm_runtime_forbid()
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public void Forbid()
     {
         lock (_lock)
@@ -224,7 +224,7 @@ public sealed partial class RuntimePm
     /// </summary>
     /// <remarks>Takes the power lock; may sleep. 6.19+: returns nothing (the old result was inherently racy).</remarks>
     // models pm_runtime_barrier()
-    [ExcludesMemoryLock]
+    [MayRunPmCallbacks]
     public void Barrier()
     {
         Interlocked.Increment(ref _usageCount);

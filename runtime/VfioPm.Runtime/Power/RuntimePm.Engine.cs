@@ -287,8 +287,6 @@ public sealed partial class RuntimePm
     // wait for or defer behind a transition in flight, resume the parent first (holding a parent reference for the
     // duration), then run (or queue) the resume callback and queue an idle check on success.
     // Caller holds the power lock; it is dropped around the parent's resume, the callback and the parent's put.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "rpm_resume(): the parent reference taken on the first pass is put at 'out', correlated on the 'parent' local, which the analysis does not track across the loop.")]
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "rpm_resume(): the parent reference taken on the first pass is put at 'out', correlated on the 'parent' local, which the analysis does not track across the loop.")]
     private int RpmResume(RpmFlags flags)
     {
         AssertLocked();
@@ -391,7 +389,7 @@ public sealed partial class RuntimePm
                 Monitor.Exit(_lock);
                 try
                 {
-                    p.Power.GetNoResume();
+                    parent.Power.GetNoResume(); // the reference 'out' puts, on the same local
                     lock (p.Power._lock)
                     {
                         if (p.Power._disableDepth == 0 && !p.Power._ignoreChildren)

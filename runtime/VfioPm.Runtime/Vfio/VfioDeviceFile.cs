@@ -53,7 +53,7 @@ public sealed class VfioDeviceFile
         {
             return cmd == VfioUapi.VFIO_DEVICE_FEATURE
                 ? DeviceFeatureIoctl(arg)
-                : Device.DriverIoctl(cmd, arg, Fds);
+                : Device.CoreIoctl(cmd, arg, Fds);
         }
         finally
         {
@@ -85,50 +85,19 @@ public sealed class VfioDeviceFile
         }
     }
 
-    // models vfio_ioctl_device_feature(): header, argsz, flag bits, GET|SET without PROBE; core-owned features
-    // (migration, DMA logging) are -ENOTTY without their ops; the rest goes to the driver.
+    // models vfio_ioctl_device_feature(): the header rules (VfioDeviceFeatureCall.Parse, shared with the generated
+    // dispatchers), the core-owned features (migration, DMA logging) -ENOTTY without their ops, the rest to
+    // vfio-pci's feature op — the same path a generated variant driver falls back to (VfioPciCoreFallback).
     [RequiresPmReference]
     private int DeviceFeatureIoctl(Span<byte> arg)
     {
-        if (!VfioDeviceFeature.TryRead(arg, out var header))
+        var ret = VfioDeviceFeatureCall.Parse(arg, out var call);
+        if (ret != 1)
         {
-            return -Errno.EFAULT;
+            return ret;
         }
 
-        if (header.Argsz < VfioDeviceFeature.Size)
-        {
-            return -Errno.EINVAL;
-        }
-
-        const uint known = VfioUapi.VFIO_DEVICE_FEATURE_MASK | VfioUapi.VFIO_DEVICE_FEATURE_GET
-            | VfioUapi.VFIO_DEVICE_FEATURE_SET | VfioUapi.VFIO_DEVICE_FEATURE_PROBE;
-        if ((header.Flags & ~known) != 0)
-        {
-            return -Errno.EINVAL;
-        }
-
-        const uint getSet = VfioUapi.VFIO_DEVICE_FEATURE_GET | VfioUapi.VFIO_DEVICE_FEATURE_SET;
-        if ((header.Flags & VfioUapi.VFIO_DEVICE_FEATURE_PROBE) == 0 && (header.Flags & getSet) == getSet)
-        {
-            return -Errno.EINVAL;
-        }
-
-        switch ((ushort)(header.Flags & VfioUapi.VFIO_DEVICE_FEATURE_MASK))
-        {
-            case VfioUapi.VFIO_DEVICE_FEATURE_MIGRATION:
-            case VfioUapi.VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE:
-            case VfioUapi.VFIO_DEVICE_FEATURE_DMA_LOGGING_START:
-            case VfioUapi.VFIO_DEVICE_FEATURE_DMA_LOGGING_STOP:
-            case VfioUapi.VFIO_DEVICE_FEATURE_DMA_LOGGING_REPORT:
-            case VfioUapi.VFIO_DEVICE_FEATURE_MIG_DATA_SIZE:
-                return -Errno.ENOTTY;
-        }
-
-        // The payload the user claims (argsz - 8); what is really there may be shorter (then copying it faults).
-        var claimed = (long)header.Argsz - VfioDeviceFeature.Size;
-        var present = arg[VfioDeviceFeature.Size..];
-        var payload = present.Length > claimed ? present[..(int)claimed] : present;
-        return Device.DeviceFeature(header.Flags, payload, claimed, Fds);
+        return call.IsCoreOwned ? -Errno.ENOTTY : Device.CoreIoctlFeature(call, Fds);
     }
 
     /// <summary>Reads a region at <paramref name="offset"/> (region index in the high bits).</summary>

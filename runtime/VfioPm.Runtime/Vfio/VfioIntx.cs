@@ -63,6 +63,7 @@ internal sealed class VfioIntx
     /// <returns>True only if this call changed the context from unmasked to masked.</returns>
     /// <remarks>Takes igate then irqlock (~6.9+: external callers take igate).</remarks>
     // models vfio_pci_intx_mask()
+    [RequiresPmReference]
     public bool Mask()
     {
         lock (_igate)
@@ -104,6 +105,7 @@ internal sealed class VfioIntx
     /// <returns>True when an interrupt was pending.</returns>
     /// <remarks>Takes igate then irqlock.</remarks>
     // models vfio_pci_intx_unmask()
+    [RequiresPmReference]
     public bool Unmask()
     {
         var pending = false;
@@ -156,6 +158,7 @@ internal sealed class VfioIntx
     /// </summary>
     /// <remarks>Takes igate.</remarks>
     // models vfio_intx_enable() + vfio_intx_set_signal()
+    [RequiresPmReference]
     public void Enable(EventFd trigger)
     {
         lock (_igate)
@@ -236,6 +239,9 @@ internal sealed class VfioIntx
 
     // models vfio_intx_handler(): runs for every interrupt on the (shared) line. A masked context never looks at
     // config space — that is what keeps a powered-off function safe on a shared line.
+    // The line delivers it only while the function can assert INTx, i.e. is in D0: runtime suspend masks INTx before
+    // the function leaves D0 and resume unmasks it after, so the handler's STATUS read has the device reachable.
+    [RequiresPmReference]
     private bool Handler()
     {
         var handled = false;
@@ -272,6 +278,7 @@ internal sealed class VfioIntx
     }
 
     // models pci_check_and_mask_intx(): read STATUS; if our function is asserting, set INTx-disable.
+    [RequiresPmReference]
     private bool CheckAndMaskIntx()
     {
         if ((_pdev.ReadConfig16(PciRegs.Status) & PciRegs.StatusInterrupt) == 0)
@@ -284,6 +291,7 @@ internal sealed class VfioIntx
     }
 
     // models pci_intx(): the physical INTx-disable bit.
+    [RequiresPmReference]
     private void SetIntxDisable(bool disable)
     {
         var command = _pdev.ReadConfig16(PciRegs.Command);

@@ -81,7 +81,7 @@ public sealed class VfioMmap
 
             if (_mapped)
             {
-                _vdev.Pdev.ReadBar(Bar, offset, buffer);
+                _vdev.Pdev.CpuLoad(Bar, offset, buffer);
                 return MmapAccess.Ok;
             }
         }
@@ -106,7 +106,7 @@ public sealed class VfioMmap
 
             if (_mapped)
             {
-                _vdev.Pdev.WriteBar(Bar, offset, data);
+                _vdev.Pdev.CpuStore(Bar, offset, data);
                 return MmapAccess.Ok;
             }
         }

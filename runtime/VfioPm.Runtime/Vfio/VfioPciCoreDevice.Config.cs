@@ -95,6 +95,7 @@ public sealed partial class VfioPciCoreDevice
         : ConfigOwner.Unassigned;
 
     // One chunk through its owner's write function (perm->writefn).
+    [RequiresPmReference]
     private void ConfigWriteChunk(int at, ReadOnlySpan<byte> chunk)
     {
         switch (OwnerOf(at))
@@ -122,6 +123,7 @@ public sealed partial class VfioPciCoreDevice
     // models vfio_pm_config_write(): the capability header and PMC are read-only; a PMCSR write first goes through
     // the default path (the non-state bits the hardware lets software change), then, when the chunk starts at
     // PMCSR, its power-state field becomes a power-state change (vfio_lock_and_set_power_state).
+    [RequiresPmReference]
     private void PmConfigWrite(int offset, ReadOnlySpan<byte> chunk)
     {
         if (offset + chunk.Length <= PciRegs.PmCtrl || offset >= PciRegs.PmCtrl + 2)
@@ -160,6 +162,7 @@ public sealed partial class VfioPciCoreDevice
 
     // models vfio_basic_config_write() for COMMAND: a memory-enable change is made under memory_lock write so it
     // cannot race BAR access or mmap faults; turning memory off also zaps the mmaps, so they fault and see it off.
+    [RequiresPmReference]
     private void WriteVirtualCommand(ushort value)
     {
         var memoryChanges = ((value ^ _virtCommand) & PciRegs.CommandMemory) != 0;
@@ -193,6 +196,7 @@ public sealed partial class VfioPciCoreDevice
     // models the "Emulate INTx disable" tail of vfio_basic_config_write(): the guest's INTx-disable bit masks the INTx
     // context (vfio_pci_intx_mask) when it is set and unmasks it (vfio_pci_intx_unmask) when it is cleared, so an
     // interrupt the device raised meanwhile is re-delivered. Takes igate → irqlock; no memory_lock held.
+    [RequiresPmReference]
     private void EmulateIntxDisable()
     {
         var virtIntxDisable = (_virtCommand & PciRegs.CommandIntxDisable) != 0;

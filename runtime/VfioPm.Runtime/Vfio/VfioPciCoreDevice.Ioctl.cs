@@ -5,8 +5,9 @@ using VfioPm.Runtime.Pci;
 
 namespace VfioPm.Runtime.Vfio;
 
-// The driver's ioctl ops: vfio_pci_core_ioctl for everything but VFIO_DEVICE_FEATURE, and vfio_pci_core_ioctl_feature
-// for the features the vfio core's checks (VfioDeviceFile) pass on.
+// The core's ioctl ops: vfio_pci_core_ioctl for everything but VFIO_DEVICE_FEATURE, and vfio_pci_core_ioctl_feature
+// for the features the vfio core's rules (VfioDeviceFeatureCall) pass on. VfioDeviceFile and the generated dispatchers
+// of variant drivers (through VfioPciCoreFallback) call them.
 public sealed partial class VfioPciCoreDevice
 {
     /// <summary><c>VFIO_DEVICE_FLAGS_PCI</c>.</summary>
@@ -15,9 +16,14 @@ public sealed partial class VfioPciCoreDevice
     /// <summary><c>VFIO_DEVICE_FLAGS_RESET</c>.</summary>
     public const uint DeviceFlagsReset = 1u << 0;
 
-    // models vfio_pci_core_ioctl(). Runs inside the ioctl wrapper (device active, ioctl reference held).
+    /// <summary>The core's ioctl op: GET_INFO, RESET, SET_IRQS, PCI_HOT_RESET; anything else <c>-ENOTTY</c>.</summary>
+    /// <param name="cmd">The ioctl number.</param>
+    /// <param name="arg">The ioctl argument buffer.</param>
+    /// <param name="fds">The caller's file descriptors (SET_IRQS eventfds).</param>
+    /// <remarks>Runs inside the ioctl bracket: the device is active and the caller holds a runtime-PM reference.</remarks>
+    // models vfio_pci_core_ioctl()
     [RequiresPmReference]
-    internal int DriverIoctl(uint cmd, Span<byte> arg, FileDescriptorTable fds)
+    public int CoreIoctl(uint cmd, Span<byte> arg, FileDescriptorTable fds)
     {
         switch (cmd)
         {
@@ -34,20 +40,24 @@ public sealed partial class VfioPciCoreDevice
         }
     }
 
-    // models vfio_pci_core_ioctl_feature(): the features vfio-pci itself owns; anything else is -ENOTTY.
-    // Runs inside the ioctl wrapper (the device is active and holds the ioctl reference).
-    internal int DeviceFeature(uint flags, Span<byte> payload, long payloadSize, FileDescriptorTable fds)
+    /// <summary>The core's feature op: the low-power features and the VF token; anything else <c>-ENOTTY</c>.</summary>
+    /// <param name="call">A request that passed <see cref="VfioDeviceFeatureCall.Parse"/>.</param>
+    /// <param name="fds">The caller's file descriptors (the wake-up eventfd).</param>
+    /// <remarks>Runs inside the ioctl bracket: the device is active and the caller holds a runtime-PM reference.</remarks>
+    // models vfio_pci_core_ioctl_feature()
+    [RequiresPmReference]
+    public int CoreIoctlFeature(in VfioDeviceFeatureCall call, FileDescriptorTable fds)
     {
-        switch ((ushort)(flags & VfioUapi.VFIO_DEVICE_FEATURE_MASK))
+        switch (call.Feature)
         {
             case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
-                return FeatureLowPowerEntry(flags, payloadSize);
+                return FeatureLowPowerEntry(call);
             case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY_WITH_WAKEUP:
-                return FeatureLowPowerEntryWithWakeup(flags, payload, payloadSize, fds);
+                return FeatureLowPowerEntryWithWakeup(call, fds);
             case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:
-                return FeatureLowPowerExit(flags, payloadSize);
+                return FeatureLowPowerExit(call);
             case VfioUapi.VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
-                return FeatureVfToken(flags, payloadSize);
+                return FeatureVfToken(call);
             default:
                 return -Errno.ENOTTY;
         }
@@ -75,6 +85,7 @@ public sealed partial class VfioPciCoreDevice
 
     // models the VFIO_DEVICE_RESET case: D0 first (a reset in D3 would D0 the function behind vfio's back and lose
     // NoSoftRst- state), then the function reset, all under zap + memory_lock write.
+    [RequiresPmReference]
     private int IoctlReset()
     {
         if (!ResetWorks)

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using VfioPm.Annotations;
 
 namespace VfioPm.Runtime.Vfio;
 
@@ -13,13 +14,16 @@ public sealed partial class VfioPciCoreDevice
     public bool IntxMasked => _intx.Masked;
 
     // models vfio_pci_intx_mask(). Touches config space: the function must be in D0.
+    [RequiresPmReference]
     internal bool IntxMask() => _intx.Mask();
 
     // models vfio_pci_intx_unmask(). Touches config space: the function must be in D0.
+    [RequiresPmReference]
     internal bool IntxUnmask() => _intx.Unmask();
 
     // models vfio_pci_set_irqs_ioctl(): INTx, the MSI/MSI-X mode switch, and the ERR/REQ eventfds.
     // Runs inside the ioctl wrapper (device active).
+    [RequiresPmReference]
     private int SetIrqs(ReadOnlySpan<byte> arg, FileDescriptorTable fds)
     {
         if (!VfioIrqSet.TryRead(arg, out var req))
@@ -87,6 +91,7 @@ public sealed partial class VfioPciCoreDevice
     }
 
     // models vfio_pci_set_intx_trigger()
+    [RequiresPmReference]
     private int IntxTrigger(VfioIrqSet req, ReadOnlySpan<byte> data, uint dataType, FileDescriptorTable fds)
     {
         if (dataType == VfioIrqSet.DataNone && req.Count == 0)

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Threading;
 using VfioPm.Annotations;
@@ -11,22 +10,22 @@ namespace VfioPm.Runtime.Vfio;
 public sealed partial class VfioPciCoreDevice
 {
     // models vfio_pci_core_pm_entry(): SET only, no payload.
-    private int FeatureLowPowerEntry(uint flags, long payloadSize)
+    private int FeatureLowPowerEntry(in VfioDeviceFeatureCall call)
     {
-        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, 0);
+        var ret = call.Check(FeatureOps.Set, 0);
         return ret != 1 ? ret : RuntimePmEntry(null);
     }
 
     // models vfio_pci_core_pm_entry_with_wakeup(): SET only, an 8-byte payload naming an eventfd (reserved is not checked).
-    private int FeatureLowPowerEntryWithWakeup(uint flags, ReadOnlySpan<byte> payload, long payloadSize, FileDescriptorTable fds)
+    private int FeatureLowPowerEntryWithWakeup(in VfioDeviceFeatureCall call, FileDescriptorTable fds)
     {
-        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, VfioDeviceLowPowerEntryWithWakeup.Size);
+        var ret = call.Check(FeatureOps.Set, VfioDeviceLowPowerEntryWithWakeup.Size);
         if (ret != 1)
         {
             return ret;
         }
 
-        if (!VfioDeviceLowPowerEntryWithWakeup.TryRead(payload, out var entry))
+        if (!VfioDeviceLowPowerEntryWithWakeup.TryRead(call.Payload, out var entry))
         {
             return -Errno.EFAULT;
         }
@@ -47,9 +46,9 @@ public sealed partial class VfioPciCoreDevice
     }
 
     // models vfio_pci_core_pm_exit(): SET only; always 0 once the check passes (a no-op when not engaged).
-    private int FeatureLowPowerExit(uint flags, long payloadSize)
+    private int FeatureLowPowerExit(in VfioDeviceFeatureCall call)
     {
-        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, 0);
+        var ret = call.Check(FeatureOps.Set, 0);
         if (ret != 1)
         {
             return ret;
@@ -59,21 +58,20 @@ public sealed partial class VfioPciCoreDevice
         return 0;
     }
 
-    // models vfio_pci_core_feature_token(): PFs only; the token itself is not modelled.
-    private int FeatureVfToken(uint flags, long payloadSize)
+    // models vfio_pci_core_feature_token(): PFs only; SET of a 16-byte uuid (copied, then not modelled further).
+    private int FeatureVfToken(in VfioDeviceFeatureCall call)
     {
         if (!Pdev.IsPhysFn)
         {
             return -Errno.ENOTTY;
         }
 
-        var ret = VfioFeatureCheck.Check(flags, payloadSize, FeatureOps.Set, 16);
+        var ret = call.Check(FeatureOps.Set, 16);
         return ret != 1 ? ret : 0;
     }
 
     // models vfio_pci_runtime_pm_entry(): zap mmaps and take memory_lock for write; give up the open reference with
     // put_noidle only — the real put (and the suspend) comes from the ioctl wrapper, outside the lock.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_runtime_pm_entry(): gives up the open reference to the user's low-power state (spec 3.5.1).")]
     private int RuntimePmEntry(EventFd? wakeEventFd)
     {
         ZapAndDownWriteMemoryLock();
@@ -111,7 +109,6 @@ public sealed partial class VfioPciCoreDevice
     // (ioctl wrapper) or resumes it after dropping the lock (close).
     // Caller holds memory_lock for write.
     [RequiresMemoryLock(MemoryLockMode.Exclusive)]
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "__vfio_pci_runtime_pm_exit(): re-takes the open reference given up at entry (spec 3.5.4).")]
     private void RuntimePmExitLocked()
     {
         if (!_pmRuntimeEngaged)
@@ -128,6 +125,7 @@ public sealed partial class VfioPciCoreDevice
     // low-power state itself), then mask INTx if it is in use and this call is what masked it. Always 0.
     // Called through VfioPciCorePmOps by the PCI bus callback, with the device's power lock dropped and status Suspending.
     [RuntimePmCallback]
+    [ExcludesMemoryLock]
     internal int RuntimeSuspendCallback()
     {
         using (MemoryLock.WriteLock())
@@ -144,6 +142,7 @@ public sealed partial class VfioPciCoreDevice
     // ends low power (re-taking the open reference, so the device stays up); unmask what suspend masked. Always 0.
     // Called through VfioPciCorePmOps by the PCI bus callback, with the device's power lock dropped and status Resuming.
     [RuntimePmCallback]
+    [ExcludesMemoryLock]
     internal int RuntimeResumeCallback()
     {
         using (MemoryLock.WriteLock())

@@ -1,4 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
+using VfioPm.Annotations;
 using System;
 using System.Threading;
 using VfioPm.Runtime.Pci;
@@ -78,8 +78,8 @@ public sealed partial class VfioPciCoreDevice
         PutRegistration();
     }
 
-    // models vfio_pci_core_enable(). Caller holds the device-set lock; may sleep.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "vfio_pci_core_enable(): the open reference, held until the last close (spec 3.4).")]
+    // models vfio_pci_core_enable(). Caller holds the device-set lock; may sleep. Runs before the first file exists.
+    [NoConcurrentUsers("vfio_pci_core_enable() runs from the first open, under the device-set lock, before any file or mapping of the device exists")]
     private int Enable()
     {
         if (!DisableIdleD3)
@@ -127,13 +127,24 @@ public sealed partial class VfioPciCoreDevice
         // vconfig (vfio_config_init): filled from the hardware; the user starts with memory/io/master off.
         _virtCommand = (ushort)(Pdev.ReadConfig16(PciRegs.Command) & PciRegs.CommandIntxDisable);
         _intx.SelectMode(VfioIrqType.None);
+
+        // The open reference now belongs to the open device, until Disable.
+        _enabled = true;
         return 0;
     }
 
-    // models vfio_pci_core_disable(). Caller holds the device-set lock; may sleep.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_core_disable(): drops the open reference taken at enable (spec 3.4).")]
+    // models vfio_pci_core_disable(). Caller holds the device-set lock; may sleep. Runs after the last file is closed.
+    [NoConcurrentUsers("vfio_pci_core_disable() runs from the last close, under the device-set lock, after every file is released; it zaps the mappings itself")]
     private void Disable()
     {
+        if (!_enabled)
+        {
+            return; // enable never completed: nothing to undo
+        }
+
+        // The open reference comes back from the open device; this path puts it at the end.
+        _enabled = false;
+
         // 1. Re-take the open reference the user gave up, under memory_lock; no eventfd signal at close.
         RuntimePmExit();
 

@@ -1,5 +1,5 @@
+using VfioPm.Annotations;
 using System;
-using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using VfioPm.Runtime.Pci;
 
@@ -12,7 +12,7 @@ public sealed partial class VfioPciCoreDevice
     /// <returns>0; <c>-EINVAL</c> for a bridge (header type must be normal) or a second registration; <c>-EBUSY</c> for a PF that already has VFs.</returns>
     /// <remarks>Called from probe, with the PCI core's probe reference held and the driver's PM ops (<see cref="VfioPciCorePmOps"/>) already installed by the PCI core. May sleep.</remarks>
     // models vfio_pci_core_register_device()
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_core_register_device(): drops the PCI core's probe reference so the unused device can idle into D3 (spec 3.3).")]
+    [RequiresPmReference(nameof(Pdev))]
     public int Register()
     {
         if (Pdev.IsBridge || Volatile.Read(ref _registered) != 0)
@@ -65,7 +65,7 @@ public sealed partial class VfioPciCoreDevice
     /// <remarks>Called from remove, with the PCI core's reference held and the driver core's device lock held. Sleeps
     /// until the last file is closed; takes no vfio lock while it waits.</remarks>
     // models vfio_pci_core_unregister_device()
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "vfio_pci_core_unregister_device(): re-takes the reference the PCI core drops after remove (spec 3.3).")]
+    [RequiresPmReference(nameof(Pdev))]
     public int Unregister(CancellationToken signal = default)
     {
         if (Interlocked.CompareExchange(ref _registered, 2, 1) != 1)
@@ -181,6 +181,7 @@ public sealed partial class VfioPciCoreDevice
     }
 
     // models vfio_pci_probe_power_state(): a function without No_Soft_Reset loses state in D3hot.
+    [RequiresPmReference(nameof(Pdev))]
     private void ProbePowerState()
     {
         if (Pdev.PmCap == 0)

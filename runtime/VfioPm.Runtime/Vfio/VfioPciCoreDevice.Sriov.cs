@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using VfioPm.Runtime.Pci;
 
 namespace VfioPm.Runtime.Vfio;
@@ -14,8 +13,6 @@ public sealed partial class VfioPciCoreDevice
     /// <returns><paramref name="numVfs"/>; 0 for disable; <c>-EINVAL</c> for a second enable; a raw resume or enable error.</returns>
     /// <remarks>Called with the device lock held (sysfs). Takes memory_lock; may sleep.</remarks>
     // models vfio_pci_core_sriov_configure()
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "vfio_pci_core_sriov_configure(): the SR-IOV reference is kept while VFs exist and put once at disable (spec 3.14).")]
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "vfio_pci_core_sriov_configure(): the SR-IOV reference is kept while VFs exist and put once at disable (spec 3.14).")]
     public int SriovConfigure(int numVfs)
     {
         if (numVfs > 0)
@@ -63,19 +60,20 @@ public sealed partial class VfioPciCoreDevice
             return numVfs;
         }
 
-        // The NumVfs guard keeps disable idempotent for the PM count (unregister calls it with no VFs).
+        // The NumVfs guard keeps disable idempotent for the PM count (unregister calls it with no VFs): the flag, set
+        // only once VFs are being enabled, owns the PF reference, and is cleared (handing it back) right before the put.
         if (Pdev.NumVfs > 0)
         {
             Pdev.DisableSriov();
+            using (MemoryLock.WriteLock())
+            {
+                _sriovActive = false;
+            }
+
             Pdev.Power.Put();
         }
 
         RemoveFromSriovPfs();
-        using (MemoryLock.WriteLock())
-        {
-            _sriovActive = false;
-        }
-
         return 0;
     }
 

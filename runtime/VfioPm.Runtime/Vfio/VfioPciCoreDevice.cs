@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using VfioPm.Annotations;
 using VfioPm.Runtime.Pci;
@@ -27,18 +26,27 @@ public sealed partial class VfioPciCoreDevice
     // ---- Device-set lock (DevSet.Gate): open/close and what enable/disable save ----
     // _openCount is written under the lock and read lock-free by observers (Volatile).
     private int _openCount;
+
+    // vfio_pci_core_enable() completed and vfio_pci_core_disable() has not started: vfio owns the open reference
+    // (none with disable_idle_d3, whose registration reference keeps the function up instead).
+    [OwnsPmReference(nameof(Pdev), Unless = nameof(DisableIdleD3))]
+    private bool _enabled;
     private byte[]? _pciSavedState;
     private bool _resetWorks;
 
     // ---- memory_lock (write to change; readers hold it at least for read) ----
     // Flags changed at runtime are independent fields (the 2026 bitfield fix): no shared read-modify-write unit.
+    // While set, the open reference is given up to the user's low-power state (entry puts it, exit takes it back).
     [GuardedBy("MemoryLock")]
+    [ForgoesPmReference(nameof(Pdev))]
     private bool _pmRuntimeEngaged;
     [GuardedBy("MemoryLock")]
     private EventFd? _pmWakeEventFd;
     [GuardedBy("MemoryLock")]
     private byte[]? _pmSave;
+    // While set, vfio owns the PF reference taken at SR-IOV enable (pinned while VFs exist; put once at disable).
     [GuardedBy("MemoryLock")]
+    [OwnsPmReference(nameof(Pdev))]
     private bool _sriovActive;
 
     // The user's COMMAND register (vconfig). Its Memory bit changes only under memory_lock write (BAR access and mmap
@@ -58,6 +66,9 @@ public sealed partial class VfioPciCoreDevice
     // 2 unregistering (set first in Unregister, cleared after the wait).
     private int _registrationRefs;
     private readonly object _registrationGate = new();
+    // While registered (or unregistering), the PCI core's probe reference is given up so the unused function can idle
+    // into D3 (register puts it, unregister takes it back); with disable_idle_d3 nothing is given up.
+    [ForgoesPmReference(nameof(Pdev), Unless = nameof(DisableIdleD3))]
     private int _registered;
 
     // ---- The REQ and ERR eventfds (SET_IRQS indexes 3 and 4): their own lock ----
@@ -68,13 +79,13 @@ public sealed partial class VfioPciCoreDevice
     private EventFd? _reqTrigger;
     [GuardedBy("_triggerLock")]
     private EventFd? _errTrigger;
-    private int _requestsRelayed;
 
-    // ---- Lock-free single-word flags ----
-    // _needsReset: set at close, cleared by resets.
+    // ---- Lock-free single-word flags and counters ----
+    // _needsReset: set at close, cleared by resets. _requestsRelayed: device requests signalled (Interlocked).
     // _pmIntxMasked: written by runtime suspend, read by the runtime resume that follows it (the PM core orders them).
     private volatile bool _needsReset;
     private volatile bool _pmIntxMasked;
+    private int _requestsRelayed;
 
     // ---- Set once at registration (probe; the driver core serializes it with remove) ----
     private bool _needsPmRestore;
@@ -90,13 +101,17 @@ public sealed partial class VfioPciCoreDevice
         _intx = new VfioIntx(pdev);
     }
 
-    /// <summary>The PCI function.</summary>
+    /// <summary>The PCI function. Its hardware is guarded by <see cref="MemoryLock"/> (BARs for read, reset and power state for write); its runtime-PM callbacks are this device's.</summary>
+    [PmDevice]
+    [PtGuardedBy(nameof(MemoryLock))]
     public PciDevice Pdev { get; }
 
     /// <summary><c>memory_lock</c>: write to change memory enable, power state and <see cref="PmRuntimeEngaged"/>; read for BAR access and mmap faults.</summary>
     public MemoryLock MemoryLock { get; }
 
     /// <summary><c>disable_idle_d3</c> as latched for this device.</summary>
+    /// <remarks>While set, registration keeps the PCI core's probe reference, so the function never idles while registered.</remarks>
+    [OwnsPmReference(nameof(Pdev))]
     public bool DisableIdleD3 { get; }
 
     /// <summary>The reset group, once registered.</summary>
@@ -110,11 +125,9 @@ public sealed partial class VfioPciCoreDevice
 
     /// <summary><c>pm_runtime_engaged</c>: the user's low-power feature is active and vfio has given up its open reference.</summary>
     /// <remarks>Written under <see cref="MemoryLock"/> (write); this read-out is for observers and may be stale.</remarks>
-    [SuppressMessage("VfioPm.Locking", "VPM0009", Justification = "Read-out for observers and tests; documented as possibly stale. The model's own readers hold memory_lock.")]
     public bool PmRuntimeEngaged => Volatile.Read(ref _pmRuntimeEngaged);
 
     /// <summary>True while a wake-up eventfd from LOW_POWER_ENTRY_WITH_WAKEUP is armed.</summary>
-    [SuppressMessage("VfioPm.Locking", "VPM0009", Justification = "Read-out for observers and tests; documented as possibly stale. The model's own readers hold memory_lock.")]
     public bool HasWakeEventFd => Volatile.Read(ref _pmWakeEventFd) is not null;
 
     /// <summary><c>pm_intx_masked</c>: the last runtime suspend masked INTx, so resume unmasks it.</summary>
@@ -131,7 +144,6 @@ public sealed partial class VfioPciCoreDevice
     }
 
     /// <summary><c>sriov_active</c> (2026+): VFs are being or have been enabled; the PF must not leave D0.</summary>
-    [SuppressMessage("VfioPm.Locking", "VPM0009", Justification = "Read-out for observers and tests; documented as possibly stale. The model's own readers hold memory_lock.")]
     public bool SriovActive => Volatile.Read(ref _sriovActive);
 
     /// <summary>How many times the device is open (the device's <c>open_count</c>).</summary>

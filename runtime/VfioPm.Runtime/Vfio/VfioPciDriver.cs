@@ -1,5 +1,6 @@
 using System.Threading;
 using System.Runtime.CompilerServices;
+using VfioPm.Annotations;
 using VfioPm.Runtime.Pci;
 using VfioPm.Runtime.Power;
 
@@ -31,6 +32,7 @@ public sealed class VfioPciDriver : PciDriver
 
     /// <inheritdoc/>
     // models vfio_pci_probe()
+    [RequiresPmReference("device")]
     public override int Probe(PciDevice device)
     {
         // dev_set_drvdata() before registration: the PM ops find the core device through it.
@@ -46,10 +48,12 @@ public sealed class VfioPciDriver : PciDriver
     }
 
     /// <inheritdoc/>
+    [RequiresPmReference("device")]
     public override void Remove(PciDevice device) => Remove(device, CancellationToken.None);
 
     /// <summary>Unregisters the core device, which waits until its last open file is closed (see <see cref="VfioPciCoreDevice.Unregister"/>).</summary>
     // models vfio_pci_remove()
+    [RequiresPmReference("device")]
     public override void Remove(PciDevice device, CancellationToken signal)
     {
         if (_devices.TryGetValue(device, out var vdev))

@@ -409,4 +409,90 @@ public sealed class UseResumeAndGetCodeFixTests
         }
         """,
         Vpm0003());
+
+    [Fact]
+    public Task PutInAFinallyOnlySuccessReachesStays() => Verify(
+        """
+        sealed class Driver(Device dev)
+        {
+            public int Reset()
+            {
+                var ret = {|#0:dev.Power.GetSync()|};
+                if (ret < 0)
+                    {|#1:return ret;|}
+
+                try
+                {
+                    Console.WriteLine("reset");
+                }
+                finally
+                {
+                    dev.Power.Put();
+                }
+
+                return 0;
+            }
+        }
+        """,
+        """
+        sealed class Driver(Device dev)
+        {
+            public int Reset()
+            {
+                var ret = dev.Power.ResumeAndGet();
+                if (ret < 0)
+                    return ret;
+
+                try
+                {
+                    Console.WriteLine("reset");
+                }
+                finally
+                {
+                    dev.Power.Put();
+                }
+
+                return 0;
+            }
+        }
+        """,
+        Vpm0003());
+
+    [Fact]
+    public Task SwitchOnTheResultWithASignArm() => Verify(
+        """
+        sealed class Driver(Device dev)
+        {
+            public int Open()
+            {
+                var ret = {|#0:dev.Power.GetSync()|};
+                switch (ret)
+                {
+                    case < 0:
+                        {|#1:return -Errno.EIO;|}
+                    default:
+                        dev.Power.Put();
+                        return 0;
+                }
+            }
+        }
+        """,
+        """
+        sealed class Driver(Device dev)
+        {
+            public int Open()
+            {
+                var ret = dev.Power.ResumeAndGet();
+                switch (ret)
+                {
+                    case < 0:
+                        return -Errno.EIO;
+                    default:
+                        dev.Power.Put();
+                        return 0;
+                }
+            }
+        }
+        """,
+        Vpm0003());
 }

@@ -16,7 +16,7 @@ public enum AnnotationSource
     InlineInternal,
 }
 
-/// <summary>Options for <see cref="TestCompilation"/>, <see cref="AnalyzerVerifier"/>, <see cref="CodeFixVerifier"/> and <see cref="RobustnessRunner"/>.</summary>
+/// <summary>Options for <see cref="TestCompilation"/>, <see cref="AnalyzerVerifier"/> and <see cref="RobustnessRunner"/>.</summary>
 public sealed record VerifierSettings
 {
     /// <summary>The defaults: the real runtime referenced, C# latest, no editorconfig, compiler errors fail the test.</summary>

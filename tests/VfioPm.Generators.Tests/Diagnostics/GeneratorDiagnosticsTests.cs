@@ -1,12 +1,15 @@
 using System.Linq;
-using Microsoft.CodeAnalysis;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using VfioPm.Generators.Diagnostics;
 using VfioPm.Generators.Tests.TestKit;
 
 namespace VfioPm.Generators.Tests.Diagnostics;
 
 /// <summary>
-/// VPM1001..VPM1009 from the companion analyzer: each one reported where expected (positive) and not for the
-/// corrected code (negative). In both cases the generator's output must compile: it skips what the analyzer flags.
+/// VPM1001..VPM1009 from the companion analyzer, through CSharpAnalyzerTest with the generator running: each one
+/// reported exactly where expected and alone (positive), none for the corrected code (negative). In both cases the
+/// generator's output must compile without warnings: it skips what the analyzer flags.
 /// </summary>
 public sealed class GeneratorDiagnosticsTests
 {
@@ -40,7 +43,7 @@ public sealed class GeneratorDiagnosticsTests
         { "region with ref offset", Ops(Pm, "[VfioRegion(0)] private int H(Span<byte> b, ref long o) => 0;"), "VPM1002", "H" },
         { "two ioctls for one cmd", Ops(Pm, "[VfioIoctl(0x3B6F)] private int A(Span<byte> a) => 0;", "[VfioIoctl(VfioUapi.VFIO_DEVICE_RESET)] private int B(Span<byte> a) => 1;"), "VPM1003", "VfioIoctl(VfioUapi.VFIO_DEVICE_RESET)" },
         { "two features for one id", Ops(Pm, "[VfioFeature(3, FeatureOps.Set)] private int A(uint f, Span<byte> p) => 0;", "[VfioFeature(3, FeatureOps.Get)] private int B(uint f, Span<byte> p) => 0;"), "VPM1003", "VfioFeature(3, FeatureOps.Get)" },
-        { "two readers for one region", Ops(Pm, "[VfioRegion(9)] private int A(Span<byte> b, long o) => 0;", "[VfioRegion(9)] private long B(Span<byte> b, long o) => 0;"), "VPM1003", "VfioRegion(9)" },
+        { "two readers for one region", Ops(Pm, "[VfioRegion(9)] private int A(Span<byte> b, long o) => 0;", "[{|VPM1003:VfioRegion(9)|}] private long B(Span<byte> b, long o) => 0;"), "VPM1003", "VfioRegion(9)" },
         { "feature ops None", Ops(Pm, "[VfioFeature(3, FeatureOps.None)] private int H(uint f, Span<byte> p) => 0;"), "VPM1004", "VfioFeature(3, FeatureOps.None)" },
         { "feature ops with PROBE bit", Ops(Pm, "[VfioFeature(3, FeatureOps.Set | (FeatureOps)0x40000)] private int H(uint f, Span<byte> p) => 0;"), "VPM1004", "VfioFeature(3, FeatureOps.Set | (FeatureOps)0x40000)" },
         { "negative MinArgSize", Ops(Pm, "[VfioFeature(3, FeatureOps.Set, MinArgSize = -1)] private int H(uint f, Span<byte> p) => 0;"), "VPM1004", "VfioFeature(3, FeatureOps.Set, MinArgSize = -1)" },
@@ -51,8 +54,8 @@ public sealed class GeneratorDiagnosticsTests
         { "no [PmDevice]", Ops("public partial class Driver", "public Device Device { get; } = new(\"d\");"), "VPM1006", "Driver" },
         { "two [PmDevice]", Ops(Pm, "[PmDevice] public Device Other { get; } = new(\"o\");"), "VPM1007", "Other" },
         { "[PmDevice] of type object", Ops("public partial class Driver", "[PmDevice] public object Device { get; } = new();"), "VPM1008", "Device" },
-        { "[PmDevice] nullable", Ops("public partial class Driver", "[PmDevice] public Device? Device { get; set; }"), "VPM1008", "Device" },
-        { "[PmDevice] write-only", Ops("public partial class Driver", "[PmDevice] public Device Device { set { } }"), "VPM1008", "Device" },
+        { "[PmDevice] nullable", Ops("public partial class Driver", "[PmDevice] public Device? {|VPM1008:Device|} { get; set; }"), "VPM1008", "Device" },
+        { "[PmDevice] write-only", Ops("public partial class Driver", "[PmDevice] public Device {|VPM1008:Device|} { set { } }"), "VPM1008", "Device" },
         { "handler outside [VfioDeviceOps]", "public class Plain\n{\n    [VfioIoctl(0x3B6F)] private int H(Span<byte> a) => 0;\n}", "VPM1009", "H" },
     };
 
@@ -78,25 +81,31 @@ public sealed class GeneratorDiagnosticsTests
 
     [Theory]
     [MemberData(nameof(Positives))]
-    public void Reported(string because, string source, string id, string at)
+    public async Task Reported(string because, string source, string id, string at)
     {
-        var (diagnostics, output) = Run(source);
+        // The diagnostic must sit exactly on 'at' and be the only one: its first occurrence as a whole word, unless the
+        // case marks the place itself ({|id:at|}).
+        var markup = source;
+        if (!source.Contains("{|", System.StringComparison.Ordinal))
+        {
+            var position = Regex.Match(source, $@"(?<![\w.]){Regex.Escape(at)}(?!\w)");
+            Assert.True(position.Success, because);
+            markup = source[..position.Index] + "{|" + id + ":" + at + "|}" + source[(position.Index + at.Length)..];
+        }
 
-        var diagnostic = Assert.Single(diagnostics);
-        Assert.True(diagnostic.Id == id, $"{because}: expected {id}, got {diagnostic}");
-        Assert.Equal(at, diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
-        Assert.Equal("https://github.com/vfiopm/vfiopm/blob/main/docs/rules/" + id + ".md", diagnostic.Descriptor.HelpLinkUri);
-        Assert.Empty(TestCompilation.WarningsAndErrors(output));
+        Assert.Contains("{|" + id + ":" + at + "|}", markup, System.StringComparison.Ordinal);
+        await new VfioPmGeneratorAnalyzerTest { TestCode = Usings + markup }.RunAsync();
+
+        var descriptor = new VfioDeviceOpsAnalyzer().SupportedDiagnostics.Single(d => d.Id == id);
+        Assert.Equal("https://github.com/vfiopm/vfiopm/blob/main/docs/rules/" + id + ".md", descriptor.HelpLinkUri);
     }
 
     [Theory]
     [MemberData(nameof(Negatives))]
-    public void NotReported(string because, string source)
+    public Task NotReported(string because, string source)
     {
-        var (diagnostics, output) = Run(source);
-
-        Assert.True(diagnostics.Length == 0, because + ": " + string.Join("; ", diagnostics));
-        Assert.Empty(TestCompilation.WarningsAndErrors(output));
+        _ = because;
+        return new VfioPmGeneratorAnalyzerTest { TestCode = Usings + source }.RunAsync();
     }
 
     [Fact]
@@ -115,13 +124,6 @@ public sealed class GeneratorDiagnosticsTests
     {
         var outcome = TestCompilation.Generate(Usings + Ops("public partial class Driver", "public Device Device { get; } = new(\"d\");"));
         Assert.Empty(outcome.RunResult.GeneratedTrees);
-    }
-
-    private static (System.Collections.Immutable.ImmutableArray<Diagnostic> Diagnostics, Compilation Output) Run(string body)
-    {
-        var outcome = TestCompilation.Generate(Usings + body);
-        Assert.Empty(outcome.GeneratorDiagnostics);
-        return (TestCompilation.Analyze(outcome.Output), outcome.Output);
     }
 
     // A [VfioDeviceOps] class: the first argument is the declaration line when it contains "class" or "record", else a member.

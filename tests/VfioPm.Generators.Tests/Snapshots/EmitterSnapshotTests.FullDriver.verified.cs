@@ -13,8 +13,9 @@ namespace Acme.Drivers
         /// </summary>
         /// <param name="cmd">The ioctl number.</param>
         /// <param name="arg">The ioctl argument buffer.</param>
-        /// <returns>The handler's result; -EIO if the device could not be resumed; -ENOTTY for an unknown command or feature;
-        /// -EFAULT or -EINVAL for a malformed VFIO_DEVICE_FEATURE request.</returns>
+        /// <returns>The handler's result; -EIO if the device could not be resumed; for a command or feature without a handler
+        /// the vfio-pci core's result when the class is an IVfioPciCoreVariant, else -ENOTTY; -EFAULT or -EINVAL for a
+        /// malformed VFIO_DEVICE_FEATURE request.</returns>
         /// <remarks>May sleep. The caller must not hold memory_lock.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("VfioPm.Generators", "0.1.0.0")]
         [global::VfioPm.Annotations.ExcludesMemoryLock]
@@ -37,7 +38,7 @@ namespace Acme.Drivers
                     case 0x3B75u: // VFIO_DEVICE_FEATURE
                         return this.VfioPmDeviceFeature(arg);
                     default:
-                        return -global::VfioPm.Runtime.Errno.ENOTTY;
+                        return global::VfioPm.Runtime.Vfio.VfioPciCoreFallback.Ioctl(this, cmd, arg);
                 }
             }
             finally
@@ -51,80 +52,47 @@ namespace Acme.Drivers
         /// [VfioFeature] handler with the payload.
         /// </summary>
         /// <param name="arg">The ioctl argument buffer (header and payload).</param>
-        /// <returns>The handler's result; -ENOTTY for an unknown feature; -EFAULT or -EINVAL for a malformed request.</returns>
+        /// <returns>The handler's result; for a feature without a handler the vfio-pci core's (-ENOTTY without a core, and
+        /// for the vfio core's own migration and DMA-logging features); -EFAULT or -EINVAL for a malformed request.</returns>
         /// <remarks>Called by Ioctl with the runtime-PM reference held.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("VfioPm.Generators", "0.1.0.0")]
         [global::VfioPm.Annotations.RequiresPmReference]
         private int VfioPmDeviceFeature(global::System.Span<byte> arg)
         {
-            if (!global::VfioPm.Runtime.Vfio.VfioDeviceFeature.TryRead(arg, out global::VfioPm.Runtime.Vfio.VfioDeviceFeature vfioPmHeader))
+            int vfioPmCheck = global::VfioPm.Runtime.Vfio.VfioDeviceFeatureCall.Parse(arg, out global::VfioPm.Runtime.Vfio.VfioDeviceFeatureCall vfioPmCall);
+            if (vfioPmCheck != 1)
             {
-                return -global::VfioPm.Runtime.Errno.EFAULT;
+                return vfioPmCheck;
             }
 
-            if (vfioPmHeader.Argsz < global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size)
-            {
-                return -global::VfioPm.Runtime.Errno.EINVAL;
-            }
-
-            if ((vfioPmHeader.Flags & ~(global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_MASK | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_PROBE)) != 0u)
-            {
-                return -global::VfioPm.Runtime.Errno.EINVAL;
-            }
-
-            if ((vfioPmHeader.Flags & global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_PROBE) == 0u
-                && (vfioPmHeader.Flags & (global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET)) == (global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_GET | global::VfioPm.Runtime.Vfio.VfioUapi.VFIO_DEVICE_FEATURE_SET))
-            {
-                return -global::VfioPm.Runtime.Errno.EINVAL;
-            }
-
-            // The payload the user claims (argsz - 8) and the part of it the buffer really holds.
-            long vfioPmClaimed = (long)vfioPmHeader.Argsz - global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size;
-            global::System.Span<byte> vfioPmPayload = arg.Slice(global::VfioPm.Runtime.Vfio.VfioDeviceFeature.Size);
-            if (vfioPmPayload.Length > vfioPmClaimed)
-            {
-                vfioPmPayload = vfioPmPayload.Slice(0, (int)vfioPmClaimed);
-            }
-
-            int vfioPmCheck;
-            switch (vfioPmHeader.Feature)
+            switch (vfioPmCall.Feature)
             {
                 case 1: // [VfioFeature] Migration
-                    vfioPmCheck = global::VfioPm.Runtime.Vfio.VfioFeatureCheck.Check(vfioPmHeader.Flags, vfioPmClaimed, global::VfioPm.Annotations.FeatureOps.Get, 8);
+                    vfioPmCheck = vfioPmCall.Check(global::VfioPm.Annotations.FeatureOps.Get, 8);
                     if (vfioPmCheck != 1)
                     {
                         return vfioPmCheck;
                     }
 
-                    if (vfioPmPayload.Length < 8)
-                    {
-                        return -global::VfioPm.Runtime.Errno.EFAULT; // copying the claimed payload would fault
-                    }
-
-                    return this.Migration(vfioPmHeader.Flags, vfioPmPayload);
+                    return this.Migration(vfioPmCall.Flags, vfioPmCall.Payload);
                 case 3: // [VfioFeature] LowPowerEntry
-                    vfioPmCheck = global::VfioPm.Runtime.Vfio.VfioFeatureCheck.Check(vfioPmHeader.Flags, vfioPmClaimed, global::VfioPm.Annotations.FeatureOps.Set, 0);
+                    vfioPmCheck = vfioPmCall.Check(global::VfioPm.Annotations.FeatureOps.Set, 0);
                     if (vfioPmCheck != 1)
                     {
                         return vfioPmCheck;
                     }
 
-                    return this.LowPowerEntry(vfioPmHeader.Flags, vfioPmPayload);
+                    return this.LowPowerEntry(vfioPmCall.Flags, vfioPmCall.Payload);
                 case 0x8000: // [VfioFeature] Telemetry
-                    vfioPmCheck = global::VfioPm.Runtime.Vfio.VfioFeatureCheck.Check(vfioPmHeader.Flags, vfioPmClaimed, global::VfioPm.Annotations.FeatureOps.Get | global::VfioPm.Annotations.FeatureOps.Set, 8);
+                    vfioPmCheck = vfioPmCall.Check(global::VfioPm.Annotations.FeatureOps.Get | global::VfioPm.Annotations.FeatureOps.Set, 8);
                     if (vfioPmCheck != 1)
                     {
                         return vfioPmCheck;
                     }
 
-                    if (vfioPmPayload.Length < 8)
-                    {
-                        return -global::VfioPm.Runtime.Errno.EFAULT; // copying the claimed payload would fault
-                    }
-
-                    return this.Telemetry(vfioPmHeader.Flags, vfioPmPayload);
+                    return this.Telemetry(vfioPmCall.Flags, vfioPmCall.Payload);
                 default:
-                    return -global::VfioPm.Runtime.Errno.ENOTTY;
+                    return global::VfioPm.Runtime.Vfio.VfioPciCoreFallback.DeviceFeature(this, vfioPmCall);
             }
         }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using VfioPm.Runtime.Power;
 using VfioPm.Runtime.Tests.Linearizability.Checker;
 using VfioPm.Runtime.Tests.Linearizability.RuntimePmApi;
@@ -31,6 +32,23 @@ public sealed class CheckerCanFailTests
     {
         var message = ExpectCounterexample(PutsAndGets, s => new NonAtomicPutSubject(s), iterations: 60); // about 6 in 10 histories fail
         Assert.Contains("Put", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ANonAtomicPutIsCaughtOnTheThreadPoolWorkqueueToo()
+    {
+        // With the worker placed by the explorer anywhere between segments, the search is wider: it must still refuse.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
+        try
+        {
+            var message = ExpectCounterexample(PutsAndGets, s => new NonAtomicPutSubject(s, threadPool: true), iterations: 60, threadPool: true);
+            Assert.Contains("Put", message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            ThreadPool.SetMinThreads(workers, io);
+        }
     }
 
     [Fact]
@@ -86,11 +104,11 @@ public sealed class CheckerCanFailTests
         Assert.Equal(20 * 5, figures.Operations);
     }
 
-    private string ExpectCounterexample(RpmOpKind[] alphabet, Func<bool, RpmSubject> subject, string? seed = null, long iterations = 150, int replay = 1)
+    private string ExpectCounterexample(RpmOpKind[] alphabet, Func<bool, RpmSubject> subject, string? seed = null, long iterations = 150, int replay = 1, bool threadPool = false)
     {
         var figures = new RunFigures();
         var failure = Assert.ThrowsAny<Exception>(() =>
-            RpmLinearizability.Check(alphabet, figures, _output.WriteLine, subject, seed, iterations, maxParallel: 3, maxSequential: 2, replay: replay));
+            RpmLinearizability.Check(alphabet, figures, _output.WriteLine, subject, seed, iterations, maxParallel: 3, maxSequential: 2, replay: replay, threadPool: threadPool));
         _output.WriteLine(failure.Message);
         _output.WriteLine(figures.ToString());
         Assert.Contains("seed", failure.Message, StringComparison.OrdinalIgnoreCase);

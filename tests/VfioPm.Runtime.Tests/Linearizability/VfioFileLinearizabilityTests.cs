@@ -20,9 +20,9 @@ public sealed class VfioFileLinearizabilityTests
     public void EveryHistoryOfTheVfioFileIsExplainedByTheModel()
     {
         var figures = new RunFigures();
-        VfioLinearizability.Check(figures, _output.WriteLine, iterations: 80);
+        VfioLinearizability.Check(figures, _output.WriteLine, iterations: 60);
         _output.WriteLine(figures.ToString());
-        Assert.True(figures.Histories >= 80, figures.ToString());
+        Assert.True(figures.Histories >= 60, figures.ToString());
     }
 
     [Fact]

@@ -127,6 +127,47 @@ public sealed class RpmTracepointOrderTests
     }
 
     [Fact]
+    public void LowPowerEntryDropsTheOpenReferenceUntracedAndTheWrappersPutSuspends()
+    {
+        // Seed 001: LOW_POWER_ENTRY on an open, active function. The handler's pm_runtime_put_noidle() has no
+        // tracepoint, so the count the wrapper's put shows has already lost the open reference.
+        var rig = new VfioRig(platformD3Cold: true);
+        Assert.Equal(RpmStatus.Active, rig.Status);
+        Assert.Equal(1, rig.Usage);
+        var log = new RpmTraceLog();
+        using var attached = rig.Platform.Environment.AttachTraceSink(log);
+
+        Assert.Equal(0, rig.Entry());
+        var duringIoctl = GpuLines(log, rig);
+        log.Clear();
+        rig.Settle();
+
+        Assert.Equal(
+            new[]
+            {
+                // The ioctl wrapper's resume_and_get on an active device: rpm_resume returns 1.
+                "rpm_resume: 0000:01:00.0 flags-4 cnt-2  dep-0  auto-1 p-0 irq-0 child-0",
+                "rpm_return_int: rpm_resume:0000:01:00.0 ret=1",
+                // The wrapper's put reaches zero (entry dropped the open reference): the idle check is queued.
+                "rpm_idle: 0000:01:00.0 flags-5 cnt-0  dep-0  auto-1 p-0 irq-0 child-0",
+                "rpm_return_int: rpm_idle:0000:01:00.0 ret=0",
+            },
+            duringIoctl);
+        Assert.Equal(
+            new[]
+            {
+                "rpm_idle: 0000:01:00.0 flags-2 cnt-0  dep-0  auto-1 p-0 irq-0 child-0",
+                "rpm_return_int: rpm_idle:0000:01:00.0 ret=0",
+                "rpm_suspend: 0000:01:00.0 flags-a cnt-0  dep-0  auto-1 p-0 irq-0 child-0",
+                "rpm_status: 0000:01:00.0 status=RPM_SUSPENDING",
+                "rpm_status: 0000:01:00.0 status=RPM_SUSPENDED",
+                "rpm_return_int: rpm_suspend:0000:01:00.0 ret=0",
+            },
+            GpuLines(log, rig));
+        Assert.True(rig.Vdev.PmRuntimeEngaged);
+    }
+
+    [Fact]
     public void PutsThatLeaveTheDeviceInUseTraceRpmUsageWithTheirFlags()
     {
         var bed = new PmTestBed();

@@ -49,7 +49,8 @@ public static class FeatureOracle
             case 1 or 2 or 6 or 7 or 8 or 9:
                 return -Errno.ENOTTY; // core-owned, no migration or logging ops
             case VfioUapi.VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
-                return !ctx.IsPf ? -Errno.ENOTTY : Check(flags, claimed, 16) ?? 0;
+                // vfio_pci_core_feature_token() copies the 16-byte uuid after vfio_check_feature(): short → -EFAULT.
+                return !ctx.IsPf ? -Errno.ENOTTY : Check(flags, claimed, 16) ?? (present < 16 ? -Errno.EFAULT : 0);
             case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY:
                 return Check(flags, claimed, 0) ?? (ctx.EngagedAtHandler ? -Errno.EINVAL : 0);
             case VfioUapi.VFIO_DEVICE_FEATURE_LOW_POWER_EXIT:

@@ -186,7 +186,7 @@ public static class TimelineSvgWriter
             if (ShortLabel(kind, detail) is { } label && row >= 0)
             {
                 s.Append(Inv($"<text class=\"mark-label\" x=\"{mx - 4:0.##}\" y=\"{y + labelRows[row]}\" font-size=\"10\" fill=\"#37474f\">{Escape(label)}</text>"));
-                labelEnds[row] = mx - 4 + (label.Length * 6.2);
+                labelEnds[row] = mx - 4 + (label.Length * 7.0); // 10 px DejaVu Sans: capitals are about 7 px wide
             }
 
             s.Append("</g>\n");

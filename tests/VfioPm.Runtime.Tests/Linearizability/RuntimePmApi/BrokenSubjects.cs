@@ -14,8 +14,8 @@ internal sealed class NonAtomicPutSubject : RpmSubject
     private static readonly FieldInfo UsageCount = Private<FieldInfo>(typeof(RuntimePm).GetField("_usageCount", BindingFlags.NonPublic | BindingFlags.Instance));
     private static readonly MethodInfo IdleLocked = Private<MethodInfo>(typeof(RuntimePm).GetMethod("IdleLocked", BindingFlags.NonPublic | BindingFlags.Instance));
 
-    public NonAtomicPutSubject(bool suspended)
-        : base(suspended)
+    public NonAtomicPutSubject(bool suspended, bool threadPool = false)
+        : base(suspended, threadPool)
     {
     }
 

@@ -7,7 +7,7 @@ namespace KernelCorpus.Cases;
 public abstract class VfioPciCoreDisablePort
 {
     // Drops the reference vfio_pci_core_enable() kept (unless DisableIdleD3).
-    [ReleasesPmReference("vdev.Pdev.Power")]
+    [ReleasesPmReference("vdev.Pdev.Power", Unless = "vdev.DisableIdleD3")]
     public void VfioPciCoreDisable(CoreDevice vdev)
     {
         var pdev = vdev.Pdev;

@@ -7,7 +7,7 @@ namespace KernelCorpus.Cases;
 public static class VfioPciCoreEnablePort
 {
     // Keeps the open reference for vfio_pci_core_disable() on success (unless DisableIdleD3).
-    [AcquiresPmReference("vdev.Pdev.Power", OnSuccess = true)]
+    [AcquiresPmReference("vdev.Pdev.Power", OnSuccess = true, Unless = "vdev.DisableIdleD3")]
     public static int VfioPciCoreEnable(CoreDevice vdev)
     {
         var pdev = vdev.Pdev;

@@ -7,7 +7,7 @@ namespace KernelCorpus.Cases;
 public abstract class VfioPciCoreRegisterDevicePort
 {
     // Gives the probe reference of local_pci_probe() to runtime PM (unless DisableIdleD3); unregister takes it back.
-    [ReleasesPmReference("vdev.Pdev.Power")]
+    [ReleasesPmReference("vdev.Pdev.Power", OnSuccess = true, Unless = "vdev.DisableIdleD3")]
     public int VfioPciCoreRegisterDevice(CoreDevice vdev)
     {
         var pdev = vdev.Pdev;

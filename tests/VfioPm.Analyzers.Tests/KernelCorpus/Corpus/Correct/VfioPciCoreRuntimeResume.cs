@@ -26,7 +26,6 @@ public static class VfioPciCoreRuntimeResumePort
 
     // __vfio_pci_runtime_pm_exit() as a driver author declares it today (Correct/VfioPciRuntimePmExitLocked).
     [RequiresMemoryLock(MemoryLockMode.Exclusive, Lock = "vdev.MemoryLock")]
-    [AcquiresPmReference("vdev.Pdev.Power")]
     private static void RuntimePmExitLocked(CoreDevice vdev)
     {
         if (vdev.PmRuntimeEngaged)

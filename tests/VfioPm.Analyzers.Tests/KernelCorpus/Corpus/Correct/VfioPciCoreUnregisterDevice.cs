@@ -7,7 +7,7 @@ namespace KernelCorpus.Cases;
 public abstract class VfioPciCoreUnregisterDevicePort
 {
     // Re-takes the reference register dropped, for pci_device_remove()'s put_sync (unless DisableIdleD3).
-    [AcquiresPmReference("vdev.Pdev.Power")]
+    [AcquiresPmReference("vdev.Pdev.Power", Unless = "vdev.DisableIdleD3")]
     public void VfioPciCoreUnregisterDevice(CoreDevice vdev)
     {
         VfioPciCoreSriovConfigure(vdev, 0);

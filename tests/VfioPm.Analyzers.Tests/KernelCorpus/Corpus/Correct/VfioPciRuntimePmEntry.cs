@@ -6,8 +6,8 @@ namespace KernelCorpus.Cases;
 
 public static class VfioPciRuntimePmEntryPort
 {
-    // Drops the open reference (put_noidle) when it returns 0; the ioctl wrapper's put then lets the device suspend.
-    [ReleasesPmReference("vdev.Pdev.Power")]
+    // Gives the open reference up to pm_runtime_engaged ([ForgoesPmReference] on the flag) and pays with put_noidle:
+    // balanced in this body, so no method contract; the ioctl wrapper's put then lets the device suspend.
     public static int VfioPciRuntimePmEntry(CoreDevice vdev, EventFdCtx? efdctx)
     {
         // The vdev power related flags are protected with 'memory_lock' semaphore.

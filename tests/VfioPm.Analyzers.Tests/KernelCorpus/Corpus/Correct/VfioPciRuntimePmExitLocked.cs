@@ -8,7 +8,7 @@ public static class VfioPciRuntimePmExitLockedPort
 {
     // Caller holds memory_lock for write. Takes back the reference entry gave up, if it did.
     [RequiresMemoryLock(MemoryLockMode.Exclusive, Lock = "vdev.MemoryLock")]
-    [AcquiresPmReference("vdev.Pdev.Power")]
+    // Clearing pm_runtime_engaged hands the open reference back; get_noresume pays for it: no method contract.
     public static void VfioPciRuntimePmExitLocked(CoreDevice vdev)
     {
         if (vdev.PmRuntimeEngaged)

@@ -13,6 +13,8 @@ public sealed class CoreDevice
         DisableIdleD3 = disableIdleD3;
     }
 
+    /// <summary>The PCI function: its BARs, reset and power state are guarded by memory_lock; its PM callbacks are vfio's.</summary>
+    [PmDevice, PtGuardedBy(nameof(MemoryLock))]
     public PciDevice Pdev { get; }
 
     /// <summary>memory_lock: memory enable, power state and the low-power flags.</summary>
@@ -22,10 +24,12 @@ public sealed class CoreDevice
     public CoreDeviceSet DevSet { get; }
 
     /// <summary>disable_idle_d3 latched per device at registration (2026 kernels); a module parameter before.</summary>
+    /// <remarks>While set, registration keeps the PCI core's probe reference: the function stays up while bound.</remarks>
+    [OwnsPmReference(nameof(Pdev))]
     public bool DisableIdleD3 { get; }
 
     /// <summary>pm_runtime_engaged: the user's low-power feature gave up the open reference.</summary>
-    [GuardedBy("MemoryLock")]
+    [GuardedBy("MemoryLock"), ForgoesPmReference(nameof(Pdev))]
     public bool PmRuntimeEngaged;
 
     /// <summary>pm_wake_eventfd_ctx.</summary>
@@ -33,6 +37,7 @@ public sealed class CoreDevice
     public EventFdCtx? PmWakeEventFdCtx;
 
     /// <summary>sriov_active (2026): the PF keeps a runtime-PM reference while VFs exist.</summary>
+    [OwnsPmReference(nameof(Pdev))]
     public bool SriovActive;
 
     public bool PmIntxMasked;

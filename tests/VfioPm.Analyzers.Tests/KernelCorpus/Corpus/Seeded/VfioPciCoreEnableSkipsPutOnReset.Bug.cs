@@ -8,7 +8,7 @@ namespace KernelCorpus.Cases;
 
 public static class VfioPciCoreEnableSkipsPutOnReset
 {
-    [AcquiresPmReference("vdev.Pdev.Power", OnSuccess = true)]
+    [AcquiresPmReference("vdev.Pdev.Power", OnSuccess = true, Unless = "vdev.DisableIdleD3")]
     public static int VfioPciCoreEnable(CoreDevice vdev)
     {
         var pdev = vdev.Pdev;

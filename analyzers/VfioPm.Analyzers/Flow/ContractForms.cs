@@ -1,0 +1,503 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using VfioPm.Analyzers.Contracts;
+
+namespace VfioPm.Analyzers.Flow;
+
+/// <summary>
+/// The contract forms of the kernel's ownership patterns: contracts waived by a latched flag (disable_idle_d3), release
+/// on success (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]).
+/// </summary>
+/// <remarks>
+/// Invariants:
+/// <list type="bullet">
+/// <item>a latched flag is a stable fact keyed by its member path ("this.DisableIdleD3"), the same key the branch
+/// refinement of <c>if (DisableIdleD3)</c> uses, so the body's own tests and the contract agree on every path; a path
+/// that never tests it is held to the contract (the flag may be false);</item>
+/// <item>a write of an owning member is a transfer between the path and the object: the path receives one reference
+/// (count + 1) or hands one over (count - 1). A hand-over the path cannot pay leaves the count negative; the write is
+/// remembered under an "owed" key so the exit check reports it there (VPM0002). A write of the value the path already
+/// knows the member to have is no transfer.</item>
+/// </list>
+/// </remarks>
+internal sealed class ContractForms
+{
+    private readonly FlowBody _body;
+    private readonly FindingSink _sink;
+
+    private readonly ValueSubjects? _subjects;
+
+    public ContractForms(FlowBody body, FindingSink sink, ValueSubjects? subjects = null)
+    {
+        _body = body;
+        _sink = sink;
+        _subjects = subjects;
+    }
+
+    /// <summary>
+    /// The facts a body starts with: its own latched flag and the owning members it reads are bools worth refining even
+    /// when tested once (their facts are read by the exit checks and the state writes, not only by later tests).
+    /// </summary>
+    public static PathState SeedFacts(FlowBody body, PathState state)
+    {
+        foreach (var (subject, initial) in Subjects(body))
+        {
+            state = state.WithFact(subject, initial);
+        }
+
+        return state;
+    }
+
+    /// <summary>The subjects whose facts the contract forms read: never dropped as dead by the engine's liveness.</summary>
+    public static HashSet<ValueKey> PinnedSubjects(FlowBody body)
+    {
+        var pinned = new HashSet<ValueKey>();
+        foreach (var (subject, _) in Subjects(body))
+        {
+            pinned.Add(subject);
+        }
+
+        foreach (var block in body.Cfg.Blocks)
+        {
+            foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
+            {
+                // A call whose contract is waived by a latched flag of its receiver.
+                if (op is IInvocationOperation invocation && body.Contracts.For(invocation.TargetMethod) is var c
+                    && (c.AcquiresPm ? c.AcquiresPmUnless : c.ReleasesPm ? c.ReleasesPmUnless : null) is { } unless && CallFlag(body, invocation, unless) is { } flag)
+                {
+                    pinned.Add(flag);
+                }
+            }
+        }
+
+        return pinned;
+    }
+
+    // The method's own latched flag, and every owning member the body reads or writes with its Unless flag.
+    private static IEnumerable<(ValueKey Subject, ValueSet Initial)> Subjects(FlowBody body)
+    {
+        var self = body.Self;
+        var unless = self.AcquiresPm ? self.AcquiresPmUnless : self.ReleasesPm ? self.ReleasesPmUnless : null;
+        if (unless is not null)
+        {
+            yield return (SelfFlag(body, unless), ValueSet.Bool);
+        }
+
+        foreach (var block in body.Cfg.Blocks)
+        {
+            foreach (var op in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }).SelectMany(ResourceKeys.Walk))
+            {
+                if (op is not IFieldReferenceOperation f || ContractReader.OwnershipOf(f.Field) is not { } ownership || body.PathOf(f) is not { } path)
+                {
+                    continue;
+                }
+
+                if (f.Field.Type.SpecialType == SpecialType.System_Boolean)
+                {
+                    yield return (ValueKey.Member(path), ValueSet.Bool);
+                }
+                else if (f.Field.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64)
+                {
+                    yield return (ValueKey.Member(path), ValueSet.All);
+                }
+
+                if (ownership.Unless is { } memberUnless && f.Instance is { } instance && body.PathOf(instance) is { } owner)
+                {
+                    yield return (ValueKey.Member(owner + "." + memberUnless), ValueSet.Bool);
+                }
+            }
+        }
+    }
+
+    private MethodContract Self => _body.Self;
+
+    public string? SelfUnless => Self.AcquiresPm ? Self.AcquiresPmUnless : Self.ReleasesPm ? Self.ReleasesPmUnless : null;
+
+    /// <summary>True when the method's own PM contract is waived on this path (its Unless flag is known true).</summary>
+    public bool SelfContractWaived(PathState state) =>
+        SelfUnless is { } unless && state.Facts.TryGetValue(SelfFlag(_body, unless), out var values)
+        && (Negated(unless) ? values.IsSubsetOf(ValueSet.Zero) : !values.Contains(0));
+
+    /// <summary>"!Flag": the contract is waived when the latched flag is false (pcieport hands the probe reference back only where bridge D3 is possible).</summary>
+    private static bool Negated(string unless) => unless.StartsWith("!", System.StringComparison.Ordinal);
+
+    private static string FlagPath(string unless) => Negated(unless) ? unless.Substring(1) : unless;
+
+    // The method's own flag: a path under one of its parameters ("vdev.DisableIdleD3", kernel-style static code) or a
+    // member of the receiver.
+    private static ValueKey SelfFlag(FlowBody body, string unless)
+    {
+        unless = FlagPath(unless);
+        var head = unless.Split('.')[0];
+        return ValueKey.Member(body.Method is { } m && m.Parameters.Any(p => p.Name == head) ? unless : "this." + unless);
+    }
+
+    // The flag a call's contract names: under the argument of the callee's parameter it starts with, else the receiver.
+    private static ValueKey? CallFlag(FlowBody body, IInvocationOperation invocation, string unless)
+    {
+        unless = FlagPath(unless);
+        var dot = unless.IndexOf('.');
+        var head = dot < 0 ? unless : unless.Substring(0, dot);
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == head)
+            {
+                return body.PathOf(argument.Value) is { } path ? ValueKey.Member(path + (dot < 0 ? string.Empty : unless.Substring(dot))) : null;
+            }
+        }
+
+        return invocation.Instance is { } receiver && body.PathOf(receiver) is { } owner ? ValueKey.Member(owner + "." + unless) : null;
+    }
+
+    // A latched flag must be a readonly field or a get-only property of type bool; anything else could change between
+    // the acquire and the release, which is exactly the bug the kernel's 2026 latch fixed.
+    public void ValidateLatched(ITypeSymbol type, string member, Location? where)
+    {
+        member = FlagPath(member);
+        // "vdev.DisableIdleD3": a member of a parameter's type; "A.B": a member path.
+        var dot = member.LastIndexOf('.');
+        if (dot > 0)
+        {
+            var head = member.Substring(0, member.IndexOf('.'));
+            var parameter = _body.Method?.Parameters.FirstOrDefault(p => p.Name == head);
+            var prefix = member.Substring(0, dot);
+            var owner = parameter is null ? ResolveMemberPath(type, prefix)
+                : prefix == head ? parameter.Type : ResolveMemberPath(parameter.Type, prefix.Substring(head.Length + 1));
+            if (owner is not null)
+            {
+                type = owner;
+                member = member.Substring(dot + 1);
+            }
+        }
+
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            foreach (var m in t.GetMembers(member))
+            {
+                if (m is IFieldSymbol { IsReadOnly: true, Type.SpecialType: SpecialType.System_Boolean }
+                    or IPropertySymbol { SetMethod: null or { IsInitOnly: true }, Type.SpecialType: SpecialType.System_Boolean })
+                {
+                    return;
+                }
+            }
+        }
+
+        if (where is not null)
+        {
+            _sink.Report(FindingKind.ContractMismatch, new ResourceKey("Unless:" + member), where, null,
+                "apply unless '" + member + "'|cannot be checked: 'Unless' must name a readonly bool field or get-only bool property of its type (a latched flag)",
+                pmResource: null);
+        }
+    }
+
+    /// <summary>The states after a call whose contract is waived by a latched flag or releases only on success, each with the contract that applies on it.</summary>
+    public IEnumerable<(PathState State, MethodContract Contract)> ForkContract(IInvocationOperation invocation, MethodContract contract, PathState state)
+    {
+        var unless = contract.AcquiresPm ? contract.AcquiresPmUnless : contract.ReleasesPm ? contract.ReleasesPmUnless : null;
+        if (unless is not null && CallFlag(_body, invocation, unless) is { } flag)
+        {
+            // "!flag": waived when the flag is false.
+            var (waivedWhen, appliesWhen) = Negated(unless) ? (ValueSet.Zero, ValueSet.One) : (ValueSet.One, ValueSet.Zero);
+            var known = state.Facts.TryGetValue(flag, out var s) ? s : ValueSet.Bool;
+            if (known.Overlaps(waivedWhen.Equals(ValueSet.One) ? ValueSet.NonZero : ValueSet.Zero))
+            {
+                yield return (state.WithFact(flag, waivedWhen), contract with { AcquiresPm = false, ReleasesPm = false });
+            }
+
+            if (!known.Overlaps(appliesWhen.Equals(ValueSet.One) ? ValueSet.NonZero : ValueSet.Zero))
+            {
+                yield break;
+            }
+
+            state = state.WithFact(flag, appliesWhen);
+        }
+
+        if (contract.ReleasesPm && contract.ReleasesPmOnSuccess)
+        {
+            var domain = ResultValues.Domain(invocation.TargetMethod, contract.ReleasesPmSuccess);
+            var success = domain.Intersect(ResultValues.Success(contract.ReleasesPmSuccess));
+            var failure = domain.Except(success);
+            yield return (state.WithFact(ValueKey.Result(invocation), success), contract);
+            if (!failure.IsEmpty)
+            {
+                yield return (state.WithFact(ValueKey.Result(invocation), failure), contract with { ReleasesPm = false });
+            }
+
+            yield break;
+        }
+
+        yield return (state, contract);
+    }
+
+    // ---- release on success: the method's own exits -------------------------------------------------------------
+
+    /// <summary>For a [ReleasesPmReference(OnSuccess = true)] body: true/false when this exit returns success/failure, null when unknown or not such a contract.</summary>
+    public bool? ReleaseExitSucceeds(PathState state, IOperation? returned)
+    {
+        if (!Self.ReleasesPm || !Self.ReleasesPmOnSuccess || returned is null || _subjects?.ValuesOf(returned, state) is not { } values)
+        {
+            return null;
+        }
+
+        var success = ResultValues.Success(Self.ReleasesPmSuccess);
+        return values.IsSubsetOf(success) ? true : !values.Overlaps(success) ? false : null;
+    }
+
+    // ---- ownership held by object state --------------------------------------------------------------------------
+
+    /// <summary>A remembered hand-over the path could not pay: keyed by the device, valued by the write's result key.</summary>
+    private static ValueKey Owed(ResourceKey device) => ValueKey.Member("<owed>" + device.Path);
+
+    /// <summary>The member written by <paramref name="op"/> and the value written, when it is a write of an owning member.</summary>
+    public static (IOperation Target, IOperation Value)? OwnershipWriteOf(IOperation op)
+    {
+        switch (op)
+        {
+            case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment
+                when ContractReader.OwnershipOf(MemberOf(assignment.Target)!) is not null:
+                return (assignment.Target, assignment.Value);
+            case IInvocationOperation { TargetMethod: { Name: "Write" or "Exchange", ContainingType: { Name: "Volatile" or "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } } call
+                when call.Arguments.Length == 2 && call.Arguments[0].Value is IFieldReferenceOperation field && ContractReader.OwnershipOf(field.Field) is not null:
+                return (field, call.Arguments[1].Value);
+            default:
+                return null;
+        }
+    }
+
+    private static bool MemberIsBool(ISymbol member) =>
+        (member is IFieldSymbol { Type.SpecialType: SpecialType.System_Boolean }) || (member is IPropertySymbol { Type.SpecialType: SpecialType.System_Boolean });
+
+    private static ISymbol? MemberOf(IOperation op) => op switch
+    {
+        IFieldReferenceOperation f => f.Field,
+        IPropertyReferenceOperation p => p.Property,
+        _ => null,
+    };
+
+    /// <summary>True (set), false (cleared) or null (unknown) for a value written to an owning member.</summary>
+    private static bool? SetsMember(IOperation value)
+    {
+        while (value is IConversionOperation c)
+        {
+            value = c.Operand;
+        }
+
+        if (value.ConstantValue.HasValue)
+        {
+            return value.ConstantValue.Value switch
+            {
+                null => false,
+                bool b => b,
+                int i => i != 0,
+                long l => l != 0,
+                uint u => u != 0,
+                _ => null,
+            };
+        }
+
+        // A reference written from anything but a null constant: a bound driver, a link's supplier.
+        return value.Type is { IsReferenceType: true } ? true : null;
+    }
+
+    /// <summary>Applies a write of an owning member: the transfer between the path and the object, on every state.</summary>
+    public IReadOnlyCollection<PathState> ApplyOwnershipWrite(IOperation target, IOperation value, IOperation site, IReadOnlyCollection<PathState> states)
+    {
+        var member = MemberOf(target)!;
+        var ownership = ContractReader.OwnershipOf(member)!;
+        var instance = target is IFieldReferenceOperation f ? f.Instance : ((IPropertyReferenceOperation)target).Instance;
+        var owner = instance is null ? null : _body.PathOf(instance);
+        var memberPath = _body.PathOf(target);
+        ValueKey? memberKey = memberPath is null ? null : ValueKey.Member(memberPath);
+        var sets = SetsMember(value);
+        if (owner is null || memberKey is not { } member_ || sets is not { } set)
+        {
+            // Untracked owner or value: forget what was known about the member, transfer nothing.
+            return memberKey is not { } forget ? states : OperationVisitor.Map(states, s => s.Facts.ContainsKey(forget) ? s.WithoutFact(forget) : s);
+        }
+
+        var device = PmKeyOfMemberPath(member.ContainingType, owner, ownership.Device);
+        var result = new HashSet<PathState>();
+        foreach (var state in states)
+        {
+            var forks = new List<(PathState, bool)>();
+            if (ownership.Unless is { } unless)
+            {
+                var flag = ValueKey.Member(owner + "." + unless);
+                var known = state.Facts.TryGetValue(flag, out var s) ? s : ValueSet.Bool;
+                if (known.Overlaps(ValueSet.NonZero))
+                {
+                    forks.Add((state.WithFact(flag, ValueSet.One), true));
+                }
+
+                if (known.Contains(0))
+                {
+                    forks.Add((state.WithFact(flag, ValueSet.Zero), false));
+                }
+            }
+            else
+            {
+                forks.Add((state, false));
+            }
+
+            foreach (var (fork, waived) in forks)
+            {
+                var before = fork.Facts.TryGetValue(member_, out var k) ? k : ValueSet.All;
+                var after = set ? (MemberIsBool(member) ? ValueSet.One : ValueSet.NonZero) : ValueSet.Zero;
+                var next = fork.WithFact(member_, after);
+                var already = set ? !before.Contains(0) : before.IsSubsetOf(ValueSet.Zero);
+                if (!waived && !already)
+                {
+                    var count = next.CountOf(device);
+                    var receives = ownership.Forgoes == set;
+                    next = receives
+                        ? next.WithPm(device, count + 1, new Origin(site, HeldOnFailure: false))
+                        : next.WithPm(device, count - 1).WithValue(Owed(device), count - 1 < 0 ? ValueKey.Result(site) : null);
+                }
+
+                result.Add(next);
+            }
+        }
+
+        return result;
+    }
+
+    private HashSet<ResourceKey>? _receivable;
+
+    /// <summary>
+    /// True when some write of an owning member in this body hands a reference on <paramref name="key"/> to the path
+    /// (a [ForgoesPmReference] member set, an [OwnsPmReference] member cleared): a put before that write is owed, not an
+    /// underflow, until the exit.
+    /// </summary>
+    public bool Receives(ResourceKey key)
+    {
+        if (_receivable is null)
+        {
+            _receivable = new HashSet<ResourceKey>();
+            foreach (var block in _body.Cfg.Blocks)
+            {
+                foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
+                {
+                    if (OwnershipWriteOf(op) is { } write && SetsMember(write.Value) is { } set
+                        && ContractReader.OwnershipOf(MemberOf(write.Target)!) is { } ownership && ownership.Forgoes == set
+                        && (write.Target is IFieldReferenceOperation f ? f.Instance : ((IPropertyReferenceOperation)write.Target).Instance) is { } instance
+                        && _body.PathOf(instance) is { } owner)
+                    {
+                        _receivable.Add(PmKeyOfMemberPath(MemberOf(write.Target)!.ContainingType, owner, ownership.Device));
+                    }
+                }
+            }
+        }
+
+        return _receivable.Contains(key);
+    }
+
+    /// <summary>A put the path cannot pay yet: the count goes below zero, remembered at <paramref name="site"/>.</summary>
+    public PathState Owe(PathState state, ResourceKey key, IOperation site)
+    {
+        var count = state.CountOf(key) - 1;
+        return state.WithPm(key, count).WithValue(Owed(key), ValueKey.Result(site));
+    }
+
+    /// <summary>At an exit: a hand-over to object state that no get on the path paid for (VPM0002 at the write).</summary>
+    public void CheckOwnershipAtExit(PathState state)
+    {
+        foreach (var kv in state.Pm)
+        {
+            if (kv.Value < 0 && state.Values.TryGetValue(Owed(kv.Key), out var site) && site.Site is { } write)
+            {
+                _sink.Report(FindingKind.PmUnderflow, kv.Key, write.Syntax.GetLocation(), null, Describe(write));
+            }
+        }
+    }
+
+    private static string Describe(IOperation write)
+    {
+        if (write is IInvocationOperation { TargetMethod.Name: var name } && OwnershipWriteOf(write) is null)
+        {
+            return name;
+        }
+
+        var text = write.Syntax.ToString();
+        return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
+    }
+
+    // ---- device paths --------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The PM key of a device named by a member path of <paramref name="type"/> under <paramref name="owner"/>: a path to
+    /// a device ("Pdev") means its runtime-PM object ("Pdev.Power"), the key its get/put calls use.
+    /// </summary>
+    private static ResourceKey PmKeyOfMemberPath(ITypeSymbol type, string owner, string path)
+    {
+        var key = owner + "." + path;
+        return new ResourceKey(ResolveMemberPath(type, path) is { } resolved && HasMember(resolved, "Power") ? key + ".Power" : key);
+    }
+
+    /// <summary>Normalises a contract target the same way: "Pdev" → "Pdev.Power" when Pdev is a device.</summary>
+    public static string? NormalizePmTarget(IMethodSymbol method, string? target, string? key)
+    {
+        if (target is null || key is null)
+        {
+            return key;
+        }
+
+        var head = target.Split('.')[0];
+        var rest = target.Length > head.Length ? target.Substring(head.Length + 1) : null;
+        ITypeSymbol? resolved = null;
+        foreach (var p in method.Parameters)
+        {
+            if (p.Name == head)
+            {
+                resolved = rest is null ? p.Type : ResolveMemberPath(p.Type, rest);
+            }
+        }
+
+        resolved ??= method.ContainingType is { } owner ? ResolveMemberPath(owner, target) : null;
+        return resolved is not null && HasMember(resolved, "Power") ? key + ".Power" : key;
+    }
+
+    private static ITypeSymbol? ResolveMemberPath(ITypeSymbol type, string path)
+    {
+        ITypeSymbol? current = type;
+        foreach (var segment in path.Split('.'))
+        {
+            ITypeSymbol? next = null;
+            for (var t = current; t is not null && next is null; t = t.BaseType)
+            {
+                foreach (var m in t.GetMembers(segment))
+                {
+                    next = m switch
+                    {
+                        IFieldSymbol field => field.Type,
+                        IPropertySymbol property => property.Type,
+                        _ => next,
+                    };
+                }
+            }
+
+            if (next is null)
+            {
+                return null;
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+
+    private static bool HasMember(ITypeSymbol type, string name)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            if (t.GetMembers(name).Any(m => m is IPropertySymbol or IFieldSymbol))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
