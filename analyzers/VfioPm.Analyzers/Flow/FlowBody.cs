@@ -12,9 +12,10 @@ namespace VfioPm.Analyzers.Flow;
 /// keys it names, how expressions are named (aliases, flow captures), and whether the body is trusted. Only
 /// <see cref="MonitorKeys"/> and the key cache grow while solving; both are read-only once the result is built.
 /// </summary>
-internal sealed class FlowBody
+internal sealed partial class FlowBody
 {
-    private readonly Dictionary<(IInvocationOperation, string?, bool), ResourceKey?> _keyCache = new(CallKeyComparer.Instance);
+    private Dictionary<(IInvocationOperation, string?, bool), ResourceKey?> _keyCache = new(CallKeyComparer.Instance);
+    private Dictionary<IOperation, ValueKey?> _subjects = new();
 
     public FlowBody(ControlFlowGraph cfg, IMethodSymbol? method, ContractReader contracts)
     {
@@ -86,7 +87,7 @@ internal sealed class FlowBody
     /// null when nothing is tracked. A fact about a subject no later test reads only splits paths, so it is dropped
     /// where a path enters a block — what keeps sequential "if (a) lock … if (a) unlock" pairs from multiplying.
     /// </summary>
-    public HashSet<ValueKey>?[]? LiveSubjects { get; }
+    public HashSet<ValueKey>?[]? LiveSubjects { get; private set; }
 
     /// <summary>
     /// The locals, parameters and member paths whose values are worth tracking: those read by at least two of this
@@ -104,16 +105,34 @@ internal sealed class FlowBody
     /// </summary>
     public ValueKey? SubjectOf(IOperation op)
     {
+        // Asked at every branch of every path: remember the answer per operation (paths are built from strings).
+        if (_subjects.TryGetValue(op, out var known))
+        {
+            return known;
+        }
+
+        var subject = ComputeSubjectOf(op);
+        _subjects[op] = subject;
+        return subject;
+    }
+
+    private ValueKey? ComputeSubjectOf(IOperation op)
+    {
         switch (op)
         {
             case IConversionOperation c:
-                return SubjectOf(c.Operand);
+                return ComputeSubjectOf(c.Operand);
             case IParenthesizedOperation p:
-                return SubjectOf(p.Operand);
+                return ComputeSubjectOf(p.Operand);
             case ILocalReferenceOperation l:
                 return SubjectOfLocal(l.Local);
             case IParameterReferenceOperation parameter:
                 return ValueKey.Member(parameter.Parameter.Name);
+            case IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: false, IsConst: false } }:
+            case IPropertyReferenceOperation { Property: { IsStatic: true, SetMethod: not null } }:
+                // Global mutable state (a writable module parameter): another thread may change it between two
+                // reads, so two tests of it are two facts — the "conditional pairing on mutable state" bug class.
+                return null;
             case IFieldReferenceOperation or IPropertyReferenceOperation:
                 return PathOf(op) is { } path ? ValueKey.Member(path) : null;
             case IFlowCaptureReferenceOperation cr when CaptureLocals.TryGetValue(cr.Id, out var local):
@@ -142,260 +161,6 @@ internal sealed class FlowBody
     /// <summary>The subject a local stands for: the path it aliases, or the local itself.</summary>
     public ValueKey SubjectOfLocal(ILocalSymbol local) => Keys.AliasOf(local) is { } alias ? ValueKey.Member(alias) : ValueKey.Local(local);
 
-    /// <summary>The subjects a condition tests (both sides of a comparison, the operand of a null test or a pattern).</summary>
-    public void CollectTested(IOperation condition, List<ValueKey> into)
-    {
-        switch (condition)
-        {
-            case IConversionOperation c:
-                CollectTested(c.Operand, into);
-                return;
-            case IParenthesizedOperation p:
-                CollectTested(p.Operand, into);
-                return;
-            case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
-                CollectTested(not.Operand, into);
-                return;
-            case IIsNullOperation isNull:
-                AddSubject(isNull.Operand, into);
-                return;
-            case IIsPatternOperation pattern:
-                AddSubject(pattern.Value, into);
-                return;
-            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr or BinaryOperatorKind.And or BinaryOperatorKind.Or } logical:
-                CollectTested(logical.LeftOperand, into);
-                CollectTested(logical.RightOperand, into);
-                return;
-            case IBinaryOperation binary:
-                AddSubject(binary.LeftOperand, into);
-                AddSubject(binary.RightOperand, into);
-                return;
-            default:
-                if (condition.Type?.SpecialType == SpecialType.System_Boolean)
-                {
-                    AddSubject(condition, into);
-                }
-
-                return;
-        }
-    }
-
-    private void AddSubject(IOperation op, List<ValueKey> into)
-    {
-        if (SubjectOf(op) is { } subject)
-        {
-            into.Add(subject);
-        }
-    }
-
-    private HashSet<ValueKey>?[] FindLiveSubjects()
-    {
-        var blocks = Cfg.Blocks;
-        var testedIn = new List<ValueKey>[blocks.Length];
-        for (var i = 0; i < blocks.Length; i++)
-        {
-            var list = new List<ValueKey>();
-            var block = blocks[i];
-            if (block.BranchValue is { } value)
-            {
-                CollectTested(value, list);
-                AddSubject(value, list);
-            }
-
-            foreach (var op in block.Operations)
-            {
-                foreach (var nested in ResourceKeys.Walk(op))
-                {
-                    // A copy reads its source's fact; a bool copy of a condition reads what the condition tests.
-                    if (nested is IVariableDeclaratorOperation { Initializer: { } init })
-                    {
-                        CollectTested(init.Value, list);
-                        AddSubject(init.Value, list);
-                    }
-                    else if (nested is ISimpleAssignmentOperation assignment)
-                    {
-                        CollectTested(assignment.Value, list);
-                        AddSubject(assignment.Value, list);
-                    }
-                }
-            }
-
-            list.RemoveAll(k => !TrackedSubjects.Contains(k));
-            if (InFinally(block))
-            {
-                // The end of a finally continues wherever the branch through it was going: keep everything live.
-                list.AddRange(TrackedSubjects);
-            }
-
-            testedIn[i] = list;
-        }
-
-        var live = new HashSet<ValueKey>?[blocks.Length];
-        var changed = true;
-        for (var pass = 0; changed && pass < 50; pass++)
-        {
-            changed = false;
-            for (var i = blocks.Length - 1; i >= 0; i--)
-            {
-                var set = live[i] ??= new HashSet<ValueKey>();
-                var before = set.Count;
-                set.UnionWith(testedIn[i]);
-                foreach (var successor in Successors(blocks[i]))
-                {
-                    if (live[successor] is { } after)
-                    {
-                        set.UnionWith(after);
-                    }
-                }
-
-                changed |= set.Count != before;
-            }
-        }
-
-        return live;
-    }
-
-    private static bool InFinally(BasicBlock block)
-    {
-        for (var r = block.EnclosingRegion; r is not null; r = r.EnclosingRegion)
-        {
-            if (r.Kind == ControlFlowRegionKind.Finally)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    // Where control can go from a block: its branches, the finally regions they pass through, and the handlers of an
-    // enclosing try (an exception can leave from anywhere in it).
-    private static IEnumerable<int> Successors(BasicBlock block)
-    {
-        if (block.FallThroughSuccessor?.Destination is { } fall)
-        {
-            yield return fall.Ordinal;
-        }
-
-        if (block.ConditionalSuccessor?.Destination is { } conditional)
-        {
-            yield return conditional.Ordinal;
-        }
-
-        foreach (var branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
-        {
-            if (branch is null)
-            {
-                continue;
-            }
-
-            foreach (var region in branch.FinallyRegions)
-            {
-                yield return region.FirstBlockOrdinal;
-            }
-        }
-
-        for (var r = block.EnclosingRegion; r is not null; r = r.EnclosingRegion)
-        {
-            if (r.Kind == ControlFlowRegionKind.Try && r.EnclosingRegion is { } tryRegion)
-            {
-                foreach (var handler in tryRegion.NestedRegions)
-                {
-                    if (handler.Kind is ControlFlowRegionKind.Catch or ControlFlowRegionKind.FilterAndHandler or ControlFlowRegionKind.Finally)
-                    {
-                        yield return handler.FirstBlockOrdinal;
-                    }
-                }
-            }
-        }
-    }
-
-    private HashSet<ValueKey> FindTrackedSubjects()
-    {
-        var counts = new Dictionary<ValueKey, int>();
-        var tested = new List<ValueKey>();
-        var copies = new List<(ValueKey Target, ValueKey Source)>();
-        var indexes = new HashSet<ValueKey>();
-        foreach (var block in Cfg.Blocks)
-        {
-            if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } condition)
-            {
-                CollectTested(condition, tested);
-            }
-            else if (block.BranchValue is { } returned && Self.AcquiresPmOnSuccess && block.FallThroughSuccessor?.Semantics == ControlFlowBranchSemantics.Return)
-            {
-                AddSubject(returned, tested);
-            }
-
-            foreach (var op in block.BranchValue is null ? block.Operations : block.Operations.Add(block.BranchValue))
-            {
-                foreach (var nested in ResourceKeys.Walk(op))
-                {
-                    // A bool copied from a condition ("bool take = !flag;") is a test of what the condition reads, and
-                    // the copy is a subject of its own.
-                    var (target, value) = nested switch
-                    {
-                        ISimpleAssignmentOperation { Target: ILocalReferenceOperation t } a => (t.Local, a.Value),
-                        IVariableDeclaratorOperation { Initializer: { } init } d => (d.Symbol, init.Value),
-                        _ => (null, null),
-                    };
-                    if (target is not null && value is not null && SubjectOf(OffsetOperand(value, out _)) is { } source && Keys.AliasOf(target) is null)
-                    {
-                        copies.Add((ValueKey.Local(target), source));
-                    }
-
-                    // An element index ("devices[cur]") is a subject: the loop's bound and unwind are read through it.
-                    if (ResourceKeys.ElementIndexOf(nested as IArrayElementReferenceOperation ?? (nested is IPropertyReferenceOperation { Property.IsIndexer: true } ? nested : null), CaptureLocals) is { } index)
-                    {
-                        indexes.Add(SubjectOfLocal(index));
-                    }
-
-                    if (target is { Type.SpecialType: SpecialType.System_Boolean } && value is not null && value.ConstantValue is not { HasValue: true })
-                    {
-                        var before = tested.Count;
-                        CollectTested(value, tested);
-                        if (tested.Count > before)
-                        {
-                            tested.Add(SubjectOfLocal(target));
-                        }
-                    }
-                }
-            }
-        }
-
-        foreach (var subject in tested)
-        {
-            counts[subject] = counts.TryGetValue(subject, out var n) ? n + 1 : 1;
-        }
-
-        var tracked = new HashSet<ValueKey>();
-        foreach (var kv in counts)
-        {
-            if (kv.Value >= 2)
-            {
-                tracked.Add(kv.Key);
-            }
-        }
-
-        tracked.UnionWith(indexes);
-        IndexSubjects = indexes;
-
-        // A tracked local copied from another subject ("parent = dev.Parent") takes that subject's fact at the copy:
-        // the source is tracked too (twice, so a copy of a copy is followed).
-        for (var pass = 0; pass < 2 && copies.Count > 0; pass++)
-        {
-            foreach (var (target, source) in copies)
-            {
-                if (tracked.Contains(target))
-                {
-                    tracked.Add(source);
-                }
-            }
-        }
-
-        return tracked;
-    }
-
     public ControlFlowGraph Cfg { get; }
 
     public IMethodSymbol? Method { get; }
@@ -411,10 +176,10 @@ internal sealed class FlowBody
     public Dictionary<CaptureId, string> CapturePaths { get; } = new();
 
     /// <summary>Every assignment of each flow capture (a ternary's or a coalesce's arms).</summary>
-    public Dictionary<CaptureId, List<IFlowCaptureOperation>> CaptureDefinitions { get; } = new();
+    public Dictionary<CaptureId, List<IFlowCaptureOperation>> CaptureDefinitions { get; private set; } = new();
 
     /// <summary>The local each flow capture of a local reads.</summary>
-    public Dictionary<CaptureId, ILocalSymbol> CaptureLocals { get; } = new();
+    public Dictionary<CaptureId, ILocalSymbol> CaptureLocals { get; private set; } = new();
 
     /// <summary>The PM key the method's own contract names (null: the receiver itself, or none).</summary>
     public ResourceKey? SelfPmKey { get; }
@@ -437,6 +202,19 @@ internal sealed class FlowBody
 
     /// <summary>The path of an expression, or null when it is not a plain access path.</summary>
     public string? PathOf(IOperation? operation) => Keys.PathOf(operation, CapturePaths);
+
+    /// <summary>
+    /// Drops what only the solver needs (caches, liveness, capture tables): the result of every body stays alive as
+    /// long as the compilation's graphs do, so what it keeps is paid per body of the whole compilation.
+    /// </summary>
+    public void Seal()
+    {
+        _keyCache = new(CallKeyComparer.Instance);
+        _subjects = new();
+        LiveSubjects = null;
+        CaptureDefinitions = new();
+        CaptureLocals = new();
+    }
 
     /// <summary>The PM key of a runtime-PM contract on <paramref name="invocation"/>.</summary>
     public ResourceKey? PmKeyFor(IInvocationOperation invocation, string? target) => CachedKey(invocation, target, isLock: false);

@@ -60,6 +60,7 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
             }
         });
         new FlowWorklist<PathState>(cfg, analysis, cancellation).Solve();
+        body.Seal();
         return new FlowResult(body, sink.ToImmutable(), points.ToImmutable());
     }
 

@@ -49,7 +49,7 @@ internal sealed class ValueSubjects
             return state.Facts.TryGetValue(value, out var facts) ? (value, facts) : null;
         }
 
-        if (Unwrap(op) is IInvocationOperation || _body.SubjectOf(op) is not { } subject || state.Values.ContainsKey(subject))
+        if ((_body.TrackedSubjects.Count == 0 && state.Facts.IsEmpty) || Unwrap(op) is IInvocationOperation || _body.SubjectOf(op) is not { } subject || state.Values.ContainsKey(subject))
         {
             return null;
         }

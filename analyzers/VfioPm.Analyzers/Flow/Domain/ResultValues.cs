@@ -10,6 +10,12 @@ namespace VfioPm.Analyzers.Flow;
 /// </summary>
 internal static class ResultValues
 {
+    // Built once: these are asked for at every acquire of every path.
+    private static readonly ValueSet ErrnoOrZero = ValueSet.Errno.Union(ValueSet.Zero);
+    private static readonly ValueSet ErrnoOrNonNegative = ValueSet.Errno.Union(ValueSet.NonNegative);
+    private static readonly ValueSet ErrnoOrBool = ValueSet.Errno.Union(ValueSet.Bool);
+    private static readonly ValueSet EinvalOrBool = ValueSet.Single(-22).Union(ValueSet.Bool);
+
     /// <summary>The results of a conditional acquire that mean "held".</summary>
     public static ValueSet Success(SuccessWhen when) => when switch
     {
@@ -30,8 +36,8 @@ internal static class ResultValues
 
         return when switch
         {
-            SuccessWhen.Zero => ValueSet.Errno.Union(ValueSet.Zero),
-            SuccessWhen.NonNegative => ValueSet.Errno.Union(ValueSet.NonNegative),
+            SuccessWhen.Zero => ErrnoOrZero,
+            SuccessWhen.NonNegative => ErrnoOrNonNegative,
             SuccessWhen.True => ValueSet.Bool,
             _ => ValueSet.All,
         };
@@ -53,9 +59,9 @@ internal static class ResultValues
 
         return method.Name switch
         {
-            "GetIfActive" or "GetIfInUse" => ValueSet.Single(-22).Union(ValueSet.Bool),
-            "GetSync" or "Get" or "Resume" => ValueSet.Errno.Union(ValueSet.Bool),
-            "ResumeAndGet" => ValueSet.Errno.Union(ValueSet.Zero),
+            "GetIfActive" or "GetIfInUse" => EinvalOrBool,
+            "GetSync" or "Get" or "Resume" => ErrnoOrBool,
+            "ResumeAndGet" => ErrnoOrZero,
             _ => null,
         };
     }
