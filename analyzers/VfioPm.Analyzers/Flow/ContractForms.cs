@@ -117,12 +117,19 @@ internal sealed class ContractForms
 
     /// <summary>True when the method's own PM contract is waived on this path (its Unless flag is known true).</summary>
     public bool SelfContractWaived(PathState state) =>
-        SelfUnless is { } unless && state.Facts.TryGetValue(SelfFlag(_body, unless), out var values) && !values.Contains(0);
+        SelfUnless is { } unless && state.Facts.TryGetValue(SelfFlag(_body, unless), out var values)
+        && (Negated(unless) ? values.IsSubsetOf(ValueSet.Zero) : !values.Contains(0));
+
+    /// <summary>"!Flag": the contract is waived when the latched flag is false (pcieport hands the probe reference back only where bridge D3 is possible).</summary>
+    private static bool Negated(string unless) => unless.StartsWith("!", System.StringComparison.Ordinal);
+
+    private static string FlagPath(string unless) => Negated(unless) ? unless.Substring(1) : unless;
 
     // The method's own flag: a path under one of its parameters ("vdev.DisableIdleD3", kernel-style static code) or a
     // member of the receiver.
     private static ValueKey SelfFlag(FlowBody body, string unless)
     {
+        unless = FlagPath(unless);
         var head = unless.Split('.')[0];
         return ValueKey.Member(body.Method is { } m && m.Parameters.Any(p => p.Name == head) ? unless : "this." + unless);
     }
@@ -130,6 +137,7 @@ internal sealed class ContractForms
     // The flag a call's contract names: under the argument of the callee's parameter it starts with, else the receiver.
     private static ValueKey? CallFlag(FlowBody body, IInvocationOperation invocation, string unless)
     {
+        unless = FlagPath(unless);
         var dot = unless.IndexOf('.');
         var head = dot < 0 ? unless : unless.Substring(0, dot);
         foreach (var argument in invocation.Arguments)
@@ -147,6 +155,7 @@ internal sealed class ContractForms
     // the acquire and the release, which is exactly the bug the kernel's 2026 latch fixed.
     public void ValidateLatched(ITypeSymbol type, string member, Location? where)
     {
+        member = FlagPath(member);
         // "vdev.DisableIdleD3": a member of a parameter's type; "A.B": a member path.
         var dot = member.LastIndexOf('.');
         if (dot > 0)
@@ -168,7 +177,7 @@ internal sealed class ContractForms
             foreach (var m in t.GetMembers(member))
             {
                 if (m is IFieldSymbol { IsReadOnly: true, Type.SpecialType: SpecialType.System_Boolean }
-                    or IPropertySymbol { SetMethod: null, Type.SpecialType: SpecialType.System_Boolean })
+                    or IPropertySymbol { SetMethod: null or { IsInitOnly: true }, Type.SpecialType: SpecialType.System_Boolean })
                 {
                     return;
                 }
@@ -189,18 +198,20 @@ internal sealed class ContractForms
         var unless = contract.AcquiresPm ? contract.AcquiresPmUnless : contract.ReleasesPm ? contract.ReleasesPmUnless : null;
         if (unless is not null && CallFlag(_body, invocation, unless) is { } flag)
         {
+            // "!flag": waived when the flag is false.
+            var (waivedWhen, appliesWhen) = Negated(unless) ? (ValueSet.Zero, ValueSet.One) : (ValueSet.One, ValueSet.Zero);
             var known = state.Facts.TryGetValue(flag, out var s) ? s : ValueSet.Bool;
-            if (known.Overlaps(ValueSet.NonZero))
+            if (known.Overlaps(waivedWhen.Equals(ValueSet.One) ? ValueSet.NonZero : ValueSet.Zero))
             {
-                yield return (state.WithFact(flag, ValueSet.One), contract with { AcquiresPm = false, ReleasesPm = false });
+                yield return (state.WithFact(flag, waivedWhen), contract with { AcquiresPm = false, ReleasesPm = false });
             }
 
-            if (!known.Contains(0))
+            if (!known.Overlaps(appliesWhen.Equals(ValueSet.One) ? ValueSet.NonZero : ValueSet.Zero))
             {
                 yield break;
             }
 
-            state = state.WithFact(flag, ValueSet.Zero);
+            state = state.WithFact(flag, appliesWhen);
         }
 
         if (contract.ReleasesPm && contract.ReleasesPmOnSuccess)

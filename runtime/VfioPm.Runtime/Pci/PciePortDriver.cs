@@ -1,4 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
+using VfioPm.Annotations;
 using VfioPm.Runtime.Power;
 
 namespace VfioPm.Runtime.Pci;
@@ -19,8 +19,10 @@ public sealed class PciePortDriver : PciDriver, IRuntimePmCallbacks
     public override IRuntimePmCallbacks? PmOps => this;
 
     /// <inheritdoc/>
-    // models pcie_portdrv_probe() (runtime-PM part)
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pcie_portdrv_probe(): hands the PCI core's probe reference back so the port can autosuspend.")]
+    // models pcie_portdrv_probe() (runtime-PM part): where bridge D3 is possible, hands the PCI core's probe reference
+    // back so the port can autosuspend.
+    [RequiresPmReference("device")]
+    [ReleasesPmReference("device", Unless = "!device.Spec.BridgeD3Possible")]
     public override int Probe(PciDevice device)
     {
         if (device.Spec.BridgeD3Possible)
@@ -36,8 +38,9 @@ public sealed class PciePortDriver : PciDriver, IRuntimePmCallbacks
     }
 
     /// <inheritdoc/>
-    // models pcie_portdrv_remove() (runtime-PM part)
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "pcie_portdrv_remove(): re-takes the reference the PCI core drops after remove.")]
+    // models pcie_portdrv_remove() (runtime-PM part): takes back what probe handed over, for the PCI core to drop.
+    [RequiresPmReference("device")]
+    [AcquiresPmReference("device", Unless = "!device.Spec.BridgeD3Possible")]
     public override void Remove(PciDevice device)
     {
         if (device.Spec.BridgeD3Possible)

@@ -68,6 +68,27 @@ public sealed partial class SimulatedPlatform
         }
     }
 
+    // A VF enabled on one of the platform's PFs: not one of the platform's functions (its timeline leaves VFs out), but
+    // recordings follow its PCI power state so that it gets a lane like any function.
+    private void OnVirtualFunctionAdded(PciDevice vf)
+    {
+        vf.PowerStateChanged += OnVirtualFunctionStateChanged;
+        TraceDeviceAdded(vf);
+    }
+
+    private void OnVirtualFunctionStateChanged(PciDevice vf, PciPowerState from, PciPowerState to)
+    {
+        var traces = _traces;
+        if (!traces.IsEmpty)
+        {
+            var now = Environment.Now;
+            foreach (var trace in traces)
+            {
+                trace.OnPciState(vf, from, to, now);
+            }
+        }
+    }
+
     private void TraceTimeline(in TimelineEntry entry)
     {
         foreach (var trace in _traces)

@@ -117,6 +117,7 @@ public sealed partial class SimulatedPlatform : IPciPlatformPower
         var device = new PciDevice(bdf, upstream, Environment, spec) { Platform = this };
         device.Subsystem = new FaultInjectingCallbacks(device.Subsystem!, this);
         device.PowerStateChanged += OnPowerStateChanged;
+        device.VirtualFunctionAdded += OnVirtualFunctionAdded;
         device.FatalAccess += a => Record(TimelineKind.FatalAccess, a.Device.Name, $"{a.What} in {a.State}");
         lock (_devices)
         {

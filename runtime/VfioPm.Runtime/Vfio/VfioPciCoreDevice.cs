@@ -79,13 +79,13 @@ public sealed partial class VfioPciCoreDevice
     private EventFd? _reqTrigger;
     [GuardedBy("_triggerLock")]
     private EventFd? _errTrigger;
-    private int _requestsRelayed;
 
-    // ---- Lock-free single-word flags ----
-    // _needsReset: set at close, cleared by resets.
+    // ---- Lock-free single-word flags and counters ----
+    // _needsReset: set at close, cleared by resets. _requestsRelayed: device requests signalled (Interlocked).
     // _pmIntxMasked: written by runtime suspend, read by the runtime resume that follows it (the PM core orders them).
     private volatile bool _needsReset;
     private volatile bool _pmIntxMasked;
+    private int _requestsRelayed;
 
     // ---- Set once at registration (probe; the driver core serializes it with remove) ----
     private bool _needsPmRestore;

@@ -135,6 +135,34 @@ public sealed class ContractFormsTests
         } // VPM0001
         """);
 
+    [Fact]
+    public Task NegatedFlagWaivesTheContractWhenFalse() => Check("""
+        // pcie_portdrv_probe()/remove(): the probe reference is handed back only where bridge D3 is possible.
+        [ReleasesPmReference("device", Unless = "!device.Spec.BridgeD3Possible")]
+        static int PortProbe(PciDevice device)
+        {
+            if (device.Spec.BridgeD3Possible)
+                device.Power.PutAutosuspend();
+            return 0;
+        }
+
+        [ReleasesPmReference("device", Unless = "!device.Spec.BridgeD3Possible")]
+        static int PortProbeAlwaysPuts(PciDevice device)
+        {
+            if (device.Spec.BridgeD3Possible)
+                device.Power.Allow();
+            device.Power.PutAutosuspend();
+            return 0; // VPM0011
+        }
+
+        [AcquiresPmReference("device", Unless = "!device.Spec.BridgeD3Possible")]
+        static void PortRemove(PciDevice device)
+        {
+            if (device.Spec.BridgeD3Possible)
+                device.Power.GetNoResume();
+        }
+        """);
+
     // ---- release on success (vfio_pci_runtime_pm_entry) -----------------------------------------------------------
 
     [Fact]

@@ -157,9 +157,13 @@ public static class PerfettoTraceWriter
                 w.Slice('E', StateName(_state), "pci", Pid, StateTrack, ts);
             }
 
+            // Unknown: the function left the bus (or was never powered); no slice until it has a state again.
             _state = to;
-            w.Slice('B', StateName(to), "pci", Pid, StateTrack, ts);
-            _stateOpen = true;
+            _stateOpen = to != PciPowerState.Unknown;
+            if (_stateOpen)
+            {
+                w.Slice('B', StateName(to), "pci", Pid, StateTrack, ts);
+            }
         }
 
         public void Tracepoint(Writer w, in RpmTraceEvent e)
