@@ -118,7 +118,7 @@ internal class RpmSubject
     /// <summary>What a caller can observe once every thread has joined and the workqueue is idle.</summary>
     /// <remarks>A manual workqueue keeps what is queued (the model knows it as pending); the thread pool is waited for.</remarks>
     public RpmObservation Observe() =>
-        WorkQueue is ManualPmWorkQueue || WorkQueue.WaitForIdle(TimeSpan.FromSeconds(10)) ? Snapshot() : throw new TimeoutException("the PM workqueue did not go idle");
+        WorkQueue is ManualPmWorkQueue || WorkQueue.WaitForIdle(TimeSpan.FromSeconds(60)) ? Snapshot() : throw new TimeoutException("the PM workqueue did not go idle");
 
     private RpmObservation Snapshot() => new(
         Pm.Status, Pm.UsageCount, Pm.DisableDepth, Pm.RuntimeError, Pm.IsAllowed, Pm.LastStatus, Pm.RequestPending,
