@@ -168,8 +168,7 @@ internal sealed class ContractEffects
             }
         }
         else if (ReturnsInt(invocation.TargetMethod) && (contract.ReleasesPm || contract.ExcludesLock || contract.MayRunPmCallbacks)
-            && invocation.Parent is not IExpressionStatementOperation
-            && !current.Facts.ContainsKey(ValueKey.Result(invocation)))
+            && invocation.Parent is not IExpressionStatementOperation && !current.Facts.ContainsKey(ValueKey.Result(invocation)))
         {
             // Any other int-returning runtime-PM call (put_sync, resume) whose result is used: followed for VPM0008.
             current = current.WithFact(ValueKey.Result(invocation), ResultValues.Unconditional(invocation.TargetMethod));

@@ -128,6 +128,11 @@ internal sealed partial class FlowBody
                 return SubjectOfLocal(l.Local);
             case IParameterReferenceOperation parameter:
                 return ValueKey.Member(parameter.Parameter.Name);
+            case IFieldReferenceOperation { Field: { IsStatic: true, IsReadOnly: false, IsConst: false } }:
+            case IPropertyReferenceOperation { Property: { IsStatic: true, SetMethod: not null } }:
+                // Global mutable state (a writable module parameter): another thread may change it between two
+                // reads, so two tests of it are two facts — the "conditional pairing on mutable state" bug class.
+                return null;
             case IFieldReferenceOperation or IPropertyReferenceOperation:
                 return PathOf(op) is { } path ? ValueKey.Member(path) : null;
             case IFlowCaptureReferenceOperation cr when CaptureLocals.TryGetValue(cr.Id, out var local):

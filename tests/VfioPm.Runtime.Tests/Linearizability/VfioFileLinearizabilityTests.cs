@@ -80,7 +80,9 @@ public sealed class VfioFileLinearizabilityTests
 
         var entry = new ResultCell();
         using var ioctl = m.EntrySteps(withWakeup: false, entry).GetEnumerator();
+        Assert.True(ioctl.MoveNext()); // the file is open
         Assert.True(ioctl.MoveNext()); // the wrapper's get: uc 0 -> 1
+        Assert.Equal(1, m.Usage);
         while (worker.MoveNext())
         {
         }

@@ -28,6 +28,19 @@ public sealed partial class OperationExecutor
         try
         {
             var numVfs = 1 + (op.Arg % StressMachine.MaxVfs);
+            if (!_pace.Concurrent)
+            {
+                // A replay: the two halves in an order the argument picks, on this thread.
+                var first = (op.Arg & 1) == 0;
+                var enabled = first ? _machine.Vfs.Configure(numVfs) : 0;
+                var resetFirst = file.Ioctl(VfioUapi.VFIO_DEVICE_PCI_HOT_RESET, Span<byte>.Empty);
+                enabled = first ? enabled : _machine.Vfs.Configure(numVfs);
+                _machine.Paired.ResetDuringEnable(pf.Pdev.NumVfs > 0);
+                Expect(op, "hot reset", resetFirst, 0, -Errno.EINVAL, -Errno.EBUSY);
+                Expect(op, $"sriov_numvfs={numVfs}", enabled, numVfs, -Errno.EINVAL);
+                return $"reset {Describe(resetFirst)}, enable {Describe(enabled)}";
+            }
+
             var enable = 0;
             using var start = new ManualResetEventSlim();
             var enabler = new Thread(() =>
@@ -69,6 +82,14 @@ public sealed partial class OperationExecutor
         {
             var old = device.Vdev;
             var pdev = device.Pdev;
+            if (!_pace.Concurrent)
+            {
+                // A replay: the user closes first, then the unbind has nothing to wait for.
+                var closedFirst = CloseAll(device);
+                pdev.Unbind();
+                return Rebind(device, old, closedFirst);
+            }
+
             var unbinder = new Thread(() => pdev.Unbind()) { IsBackground = true, Name = $"unbind {pdev.Name}" };
             unbinder.Start();
 
@@ -83,18 +104,7 @@ public sealed partial class OperationExecutor
             var closed = 0;
             do
             {
-                foreach (var slot in device.Slots)
-                {
-                    slot.EnterExclusive();
-                    try
-                    {
-                        closed += CloseLocked(slot) ? 1 : 0;
-                    }
-                    finally
-                    {
-                        slot.ExitExclusive();
-                    }
-                }
+                closed += CloseAll(device);
             }
             while (!unbinder.Join(10) && clock.Elapsed < UnbindPatience);
 
@@ -104,22 +114,49 @@ public sealed partial class OperationExecutor
                 return "unbind hung";
             }
 
-            if (old.IsRegistered || old.OpenCount != 0 || pdev.BoundDriver is not null)
-            {
-                _monitor.Report("an unbind leaves nothing behind", $"{device}: registered={old.IsRegistered} open={old.OpenCount} driver={pdev.BoundDriver}");
-            }
-
-            var ret = pdev.Bind(device.Driver);
-            var vdev = ret == 0 ? device.Driver.GetDevice(pdev) : null;
-            if (vdev is null)
-            {
-                _monitor.Report("a device binds again after an unbind", $"{device}: bind returned {Describe(ret)}");
-                return "rebind failed";
-            }
-
-            device.Rebound(vdev);
-            _machine.Paired.Rebound(closed);
-            return $"rebound after closing {closed} file(s)";
+            return Rebind(device, old, closed);
         }
+    }
+
+    // After the unbind: nothing of the old binding may be left, and vfio-pci binds again.
+    private string Rebind(StressDevice device, VfioPciCoreDevice old, int closed)
+    {
+        var pdev = device.Pdev;
+        if (old.IsRegistered || old.OpenCount != 0 || pdev.BoundDriver is not null)
+        {
+            _monitor.Report("an unbind leaves nothing behind", $"{device}: registered={old.IsRegistered} open={old.OpenCount} driver={pdev.BoundDriver}");
+        }
+
+        var ret = pdev.Bind(device.Driver);
+        var vdev = ret == 0 ? device.Driver.GetDevice(pdev) : null;
+        if (vdev is null)
+        {
+            _monitor.Report("a device binds again after an unbind", $"{device}: bind returned {Describe(ret)}");
+            return "rebind failed";
+        }
+
+        device.Rebound(vdev);
+        _machine.Paired.Rebound(closed);
+        return $"rebound after closing {closed} file(s)";
+    }
+
+    // Closes every file of the device (as the user does on the device request); returns how many were open.
+    private static int CloseAll(StressDevice device)
+    {
+        var closed = 0;
+        foreach (var slot in device.Slots)
+        {
+            slot.EnterExclusive();
+            try
+            {
+                closed += CloseLocked(slot) ? 1 : 0;
+            }
+            finally
+            {
+                slot.ExitExclusive();
+            }
+        }
+
+        return closed;
     }
 }

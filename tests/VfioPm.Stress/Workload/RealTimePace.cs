@@ -10,6 +10,9 @@ namespace VfioPm.Stress.Workload;
 /// <summary>The system clock and the thread-pool PM workqueue: nothing to pump, pauses really sleep.</summary>
 public sealed class RealTimePace : IPace
 {
+    /// <inheritdoc/>
+    public bool Concurrent => true;
+
     // Longer than the port autosuspend delay (100 ms), so a settled tree has had time to reach its root.
     private static readonly TimeSpan StableFor = TimeSpan.FromMilliseconds(250);
 

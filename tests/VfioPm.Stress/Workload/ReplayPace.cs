@@ -10,6 +10,9 @@ namespace VfioPm.Stress.Workload;
 public sealed class ReplayPace : IPace
 {
     /// <inheritdoc/>
+    public bool Concurrent => false;
+
+    /// <inheritdoc/>
     public void AfterOperation(StressMachine machine) => machine.Platform.RunWork();
 
     /// <inheritdoc/>

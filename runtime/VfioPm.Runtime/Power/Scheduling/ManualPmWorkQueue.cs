@@ -4,7 +4,8 @@ namespace VfioPm.Runtime.Power;
 
 /// <summary>
 /// A <see cref="PmWorkQueue"/> that runs nothing on its own: the caller pumps it with <see cref="RunPending"/> or
-/// <see cref="RunUntilIdle"/> on its own thread, so tests see each asynchronous step deterministically.
+/// <see cref="RunUntilIdle"/> on its own thread, so tests see each asynchronous step deterministically. Several threads
+/// may pump at once (each item still runs on one of them at a time).
 /// </summary>
 public sealed class ManualPmWorkQueue : PmWorkQueue
 {
@@ -30,10 +31,14 @@ public sealed class ManualPmWorkQueue : PmWorkQueue
         var ran = 0;
         for (var i = 0; i < batch; i++)
         {
-            PmWork work;
+            PmWork? work;
             lock (Gate)
             {
-                work = _fifo.Dequeue();
+                // Another pump may have taken it since the count was read.
+                if (!_fifo.TryDequeue(out work))
+                {
+                    break;
+                }
             }
 
             if (RunIfPending(work))

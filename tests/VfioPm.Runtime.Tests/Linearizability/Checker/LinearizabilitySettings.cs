@@ -14,7 +14,4 @@ internal static class LinearizabilitySettings
     /// <summary>Seconds per check in the long mode, or -1 in CI.</summary>
     public static int Seconds =>
         int.TryParse(Environment.GetEnvironmentVariable(SecondsVariable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s > 0 ? s : -1;
-
-    /// <summary>Histories per check: <paramref name="ci"/> in CI; unbounded (time-limited) in the long mode.</summary>
-    public static long Iterations(long ci) => Seconds > 0 ? long.MaxValue : ci;
 }

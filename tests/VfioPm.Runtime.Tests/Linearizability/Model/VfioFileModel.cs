@@ -157,6 +157,7 @@ internal sealed class VfioFileModel
             yield break;
         }
 
+        yield return ModelStep.Boundary; // the file was open when the call began; the wrapper's get comes after
         Usage++;
         yield return ModelStep.Boundary;
         IdleRequested = false; // rpm_resume cancels a pending request

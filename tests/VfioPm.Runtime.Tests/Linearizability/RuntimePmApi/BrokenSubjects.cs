@@ -34,9 +34,21 @@ internal sealed class NonAtomicPutSubject : RpmSubject
             return base.Call(flags == RpmFlags.GetPut ? RpmOpKind.PutSync : RpmOpKind.Put); // the real underflow refusal
         }
 
-        Thread.Sleep(1); // the window a preemption could open, widened so a short run meets it
+        WaitForAnotherCall(); // the window a preemption could open, held open until another thread's call went through it
         UsageCount.SetValue(Pm, seen - 1);
         return seen - 1 > 0 ? 0 : (int)IdleLocked.Invoke(Pm, new object[] { flags })!;
+    }
+
+    // Holds the window open until a call on another thread completes (at most 50 ms: there may be none left), so a run
+    // meets the bug whatever the machine's scheduling.
+    private void WaitForAnotherCall()
+    {
+        var seen = Completed;
+        var deadline = System.Environment.TickCount64 + 50;
+        while (Completed == seen && System.Environment.TickCount64 < deadline)
+        {
+            Thread.Sleep(0);
+        }
     }
 
     internal static T Private<T>(T? member)
@@ -65,10 +77,13 @@ internal sealed class UnfencedFastPathSubject : RpmSubject
         _ => base.Call(kind),
     };
 
+    /// <summary>What happens between the gate read and the increment: by default a 1 ms pause; a test may schedule a suspend there.</summary>
+    public System.Action Window { get; set; } = () => Thread.Sleep(1);
+
     private int BrokenGet(bool andGet)
     {
         var open = Pm.FastPathOpen;
-        Thread.Sleep(1); // widened, as above
+        Window();
         Pm.GetNoResume();
         var result = open ? 1 : (int)ResumeLocked.Invoke(Pm, new object[] { RpmFlags.GetPut })!;
         if (!andGet)

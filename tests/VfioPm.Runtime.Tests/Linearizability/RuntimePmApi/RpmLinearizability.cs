@@ -31,6 +31,7 @@ internal static class RpmLinearizability
     /// <summary>Every call but the explicit worker, for the thread-pool workqueue (whose worker the explorer places).</summary>
     public static readonly RpmOpKind[] ThreadPoolAlphabet = FullAlphabet.Where(k => k != RpmOpKind.RunWork).ToArray();
 
+    /// <summary>Runs the check; <paramref name="longMode"/> lets <c>VFIOPM_LINEARIZABILITY_SECONDS</c> turn the count into a duration.</summary>
     public static void Check(
         RpmOpKind[] alphabet,
         RunFigures figures,
@@ -41,7 +42,8 @@ internal static class RpmLinearizability
         int maxParallel = 4,
         int maxSequential = 6,
         int replay = 1,
-        bool threadPool = false)
+        bool threadPool = false,
+        bool longMode = true)
     {
         subject ??= suspended => new RpmSubject(suspended, threadPool);
         var operations = alphabet.Select(kind => GenOperation.Create(
@@ -57,7 +59,7 @@ internal static class RpmLinearizability
             },
             (RpmHistory h, HistoryOp<RpmOpKind> op) => h.History.Order.Add(op))).ToArray();
 
-        var seconds = LinearizabilitySettings.Seconds;
+        var seconds = longMode ? LinearizabilitySettings.Seconds : -1;
         Gen.Bool.Select(suspended => (subject(suspended), new RpmHistory(suspended, new ModelHistory<RpmOpKind>())))
             .SampleParallel(
                 operations,

@@ -23,6 +23,7 @@ internal class RpmSubject
     private readonly ConcurrentQueue<HistoryOp<RpmOpKind>> _executed = new();
     private int _unbalancedEnables;
     private int _ran;
+    private int _completed;
 
     public RpmSubject(bool suspended, bool threadPool = false)
     {
@@ -79,6 +80,12 @@ internal class RpmSubject
         return model;
     }
 
+    /// <summary>Calls completed so far (a broken variant waits in its window for another thread's call to complete).</summary>
+    public int Completed => Volatile.Read(ref _completed);
+
+    /// <summary>Whether parallel threads line up before their first call (off for a test that schedules them itself).</summary>
+    public bool LineUp { get; set; } = true;
+
     /// <summary>True once a call ran on this subject (CsCheck also builds subjects it only takes the model from).</summary>
     public bool Ran => Volatile.Read(ref _ran) != 0;
 
@@ -86,12 +93,17 @@ internal class RpmSubject
     public bool Execute(HistoryOp<RpmOpKind> op)
     {
         var first = Interlocked.Exchange(ref _ran, 1) == 0;
-        _startLine.Arrive();
+        if (LineUp)
+        {
+            _startLine.Arrive();
+        }
+
         op.ThreadId = Environment.CurrentManagedThreadId;
         op.Start = _clock.Tick();
         op.Result = Call(op.Kind);
         op.End = _clock.Tick();
         _executed.Enqueue(op);
+        Interlocked.Increment(ref _completed);
         return first;
     }
 
@@ -106,7 +118,7 @@ internal class RpmSubject
     /// <summary>What a caller can observe once every thread has joined and the workqueue is idle.</summary>
     /// <remarks>A manual workqueue keeps what is queued (the model knows it as pending); the thread pool is waited for.</remarks>
     public RpmObservation Observe() =>
-        WorkQueue is ManualPmWorkQueue || WorkQueue.WaitForIdle(TimeSpan.FromSeconds(10)) ? Snapshot() : throw new TimeoutException("the PM workqueue did not go idle");
+        WorkQueue is ManualPmWorkQueue || WorkQueue.WaitForIdle(TimeSpan.FromSeconds(60)) ? Snapshot() : throw new TimeoutException("the PM workqueue did not go idle");
 
     private RpmObservation Snapshot() => new(
         Pm.Status, Pm.UsageCount, Pm.DisableDepth, Pm.RuntimeError, Pm.IsAllowed, Pm.LastStatus, Pm.RequestPending,
