@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using VfioPm.Analyzers.Rules;
-using VfioPm.Analyzers.Tests.Harness;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace VfioPm.Analyzers.Tests.Engine;
 
@@ -24,9 +24,9 @@ public sealed class CollectionLoopTests
 
         """;
 
-    private static Task<AnalyzerResult> Verify<T>(string body)
+    private static Task Verify<T>(string body, params DiagnosticResult[] expected)
         where T : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new() =>
-        AnalyzerVerifier.VerifyAsync<T>(Prelude + body + "\n}");
+        Verification.Verify.AnalyzerAsync<T>(Prelude + body + "\n}", expected);
 
     // vfio_pci_dev_set_pm_runtime_get(): resume each device, unwind the ones before the failing one in reverse.
     private const string ContinueReverse = """
@@ -66,9 +66,8 @@ public sealed class CollectionLoopTests
         """));
 
     [Fact]
-    public async Task UnwindThatStopsBeforeTheFirstElementLeaksIt()
-    {
-        var result = await Verify<PmReferenceBalanceAnalyzer>(ContinueReverse.Replace("""
+    public Task UnwindThatStopsBeforeTheFirstElementLeaksIt() =>
+        Verify<PmReferenceBalanceAnalyzer>(ContinueReverse.Replace("""
                 ret = devices[cur].Pdev.Power.ResumeAndGet();
             """, """
                 ret = {|#0:devices[cur].Pdev.Power.ResumeAndGet()|};
@@ -81,10 +80,9 @@ public sealed class CollectionLoopTests
             for (cur--; cur > 0; cur--)
                 devices[cur].Pdev.Power.Put();
 
-            {|VPM0001:return ret;|}
-        """));
-        result.AssertMessageContains("VPM0001", "taken in the loop at line").AssertAdditionalLocations("VPM0001", "0");
-    }
+            {|#1:return ret;|}
+        """),
+        Verification.Verify.Diagnostic("VPM0001").WithLocation(1).WithLocation(0).WithMessage("The runtime-PM reference taken on 'Devices[].Pdev.Power' is not put on the path that returns at line 28 (one per element, taken in the loop at line 17)"));
 
     // The runtime's own form (DeviceSet.PmRuntimeGet): a second index counting down from the failing one.
     [Fact]

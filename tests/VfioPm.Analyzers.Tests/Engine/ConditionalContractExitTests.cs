@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using VfioPm.Analyzers.Rules;
-using VfioPm.Analyzers.Tests.Harness;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace VfioPm.Analyzers.Tests.Engine;
 
@@ -27,11 +27,11 @@ public sealed class ConditionalContractExitTests
 
         """;
 
-    private static Task<AnalyzerResult> Verify(string body) =>
-        AnalyzerVerifier.VerifyAsync<ContractAnalyzer>(Prelude + body + "\n}");
+    private static Task Verify(string body) =>
+        Verification.Verify.AnalyzerAsync<ContractAnalyzer>(Prelude + body + "\n}");
 
-    private static Task<AnalyzerResult> VerifyBalance(string body) =>
-        AnalyzerVerifier.VerifyAsync<PmReferenceBalanceAnalyzer>(Prelude + body + "\n}");
+    private static Task VerifyBalance(string body) =>
+        Verification.Verify.AnalyzerAsync<PmReferenceBalanceAnalyzer>(Prelude + body + "\n}");
 
     // vfio_pci_core_enable() (vfio_pci_core.c): resume_and_get, then enable → out_free_state → out_disable_device →
     // out_power unwind; 0 holds the reference for the device's open lifetime.

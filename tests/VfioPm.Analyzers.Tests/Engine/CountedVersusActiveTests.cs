@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using VfioPm.Analyzers.Rules;
-using VfioPm.Analyzers.Tests.Harness;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace VfioPm.Analyzers.Tests.Engine;
 
@@ -22,31 +22,28 @@ public sealed class CountedVersusActiveTests
 
         """;
 
-    private static Task<AnalyzerResult> Verify(string body, string? messageContains = null) =>
-        AnalyzerVerifier.VerifyAsync<DeviceAccessAnalyzer>(Prelude + body + "\n}", expectMessageContains: messageContains);
+    private static Task Verify(string body, params DiagnosticResult[] expected) =>
+        Verification.Verify.AnalyzerAsync<DeviceAccessAnalyzer>(Prelude + body + "\n}", expected);
 
     // i2c_dw_xfer_common() before "i2c: designware: Use runtime PM macro for auto-cleanup": get_sync's result ignored,
     // then the controller is programmed.
     [Fact]
-    public async Task UncheckedGetSyncThenAccessIsVpm0006()
-    {
-        var result = await Verify("""
+    public Task UncheckedGetSyncThenAccessIsVpm0006() => Verify("""
             int XferCommon()
             {
                 int ret;
 
                 {|#0:Dev.Power.GetSync()|};
 
-                {|VPM0006:WriteReg(IcEnable, 0)|};
+                {|#1:WriteReg(IcEnable, 0)|};
                 ret = WaitBusNotBusy();
 
                 Dev.Power.MarkLastBusy();
                 Dev.Power.PutAutosuspend();
                 return ret;
             }
-            """, messageContains: "only counted here, not known active");
-        result.AssertAdditionalLocations("VPM0006", "0");
-    }
+            """,
+        Verification.Verify.Diagnostic("VPM0006").WithLocation(1).WithLocation(0).WithMessage("'WriteReg()' touches the device but 'Dev.Power' is only counted here, not known active: the result of 'GetSync()' is not checked: it may be suspended or in D3cold"));
 
     [Fact]
     public Task CheckedGetSyncThenAccessIsClean() => Verify("""
@@ -137,6 +134,7 @@ public sealed class CountedVersusActiveTests
 
     [Fact]
     public Task NoReferenceAtAllKeepsTheOriginalMessage() => Verify("""
-        void Kick() { {|VPM0006:WriteReg(IcEnable, 1)|}; }
-        """, messageContains: "no runtime-PM reference on 'I2cDw' is held here");
+        void Kick() { {|#0:WriteReg(IcEnable, 1)|}; }
+        """,
+        Verification.Verify.Diagnostic("VPM0006").WithLocation(0).WithMessage("'WriteReg()' touches the device but no runtime-PM reference on 'I2cDw' is held here: it may be suspended or in D3cold"));
 }

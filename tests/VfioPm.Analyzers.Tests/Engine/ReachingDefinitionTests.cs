@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using VfioPm.Analyzers.Rules;
-using VfioPm.Analyzers.Tests.Harness;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace VfioPm.Analyzers.Tests.Engine;
 
@@ -20,8 +20,8 @@ public sealed class ReachingDefinitionTests
 
         """;
 
-    private static Task<AnalyzerResult> Verify(string body) =>
-        AnalyzerVerifier.VerifyAsync<UnmaskedResumeErrorAnalyzer>(Prelude + body + "\n}");
+    private static Task Verify(string body) =>
+        Verification.Verify.AnalyzerAsync<UnmaskedResumeErrorAnalyzer>(Prelude + body + "\n}");
 
     // The issue's shape: the goto on failure carries ResumeAndGet's errno to "out".
     [Fact]

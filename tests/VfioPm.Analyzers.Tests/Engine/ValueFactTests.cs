@@ -1,6 +1,6 @@
 using System.Threading.Tasks;
 using VfioPm.Analyzers.Rules;
-using VfioPm.Analyzers.Tests.Harness;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace VfioPm.Analyzers.Tests.Engine;
 
@@ -24,9 +24,9 @@ public sealed class ValueFactTests
 
         """;
 
-    private static Task<AnalyzerResult> Verify<T>(string body)
+    private static Task Verify<T>(string body)
         where T : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new() =>
-        AnalyzerVerifier.VerifyAsync<T>(Prelude + body + "\n}");
+        Verification.Verify.AnalyzerAsync<T>(Prelude + body + "\n}");
 
     // vfio_pci_iordwr##size() (vfio_pci_rdwr.c): memory_lock taken for read only when test_mem, released under the same test.
     [Fact]
