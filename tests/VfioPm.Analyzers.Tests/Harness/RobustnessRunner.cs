@@ -37,7 +37,7 @@ public static class RobustnessRunner
     {
         settings = (settings ?? VerifierSettings.Default) with { AllowCompilerErrors = true };
         var text = SourceText.From(Markup.Parse(source).Source);
-        var options = AnalyzerVerifier.AnalyzerOptionsFor(settings);
+        var options = settings.AnalyzerOptions();
         var others = settings.AdditionalSources.Select(s => Markup.Parse(s).Source).ToList();
         var failures = new List<string>();
         var failed = 0;
@@ -88,7 +88,7 @@ public static class RobustnessRunner
         ImmutableArray<DiagnosticAnalyzer> analyzers, IEnumerable<MalformedSource> variants, TimeSpan bound, VerifierSettings? settings = null)
     {
         settings = (settings ?? VerifierSettings.Default) with { AllowCompilerErrors = true };
-        var options = AnalyzerVerifier.AnalyzerOptionsFor(settings);
+        var options = settings.AnalyzerOptions();
         var failures = new List<string>();
         var count = 0;
         var slowest = (Analyzer: "-", Variant: "-", Time: TimeSpan.Zero);

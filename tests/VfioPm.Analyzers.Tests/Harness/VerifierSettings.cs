@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace VfioPm.Analyzers.Tests.Harness;
 
@@ -16,7 +18,7 @@ public enum AnnotationSource
     InlineInternal,
 }
 
-/// <summary>Options for <see cref="TestCompilation"/>, <see cref="AnalyzerVerifier"/> and <see cref="RobustnessRunner"/>.</summary>
+/// <summary>Options for <see cref="TestCompilation"/>, <see cref="AnalyzerRun"/> and <see cref="RobustnessRunner"/>.</summary>
 public sealed record VerifierSettings
 {
     /// <summary>The defaults: the real runtime referenced, C# latest, no editorconfig, compiler errors fail the test.</summary>
@@ -25,7 +27,7 @@ public sealed record VerifierSettings
     /// <summary>Where the annotation attributes come from.</summary>
     public AnnotationSource Annotations { get; init; } = AnnotationSource.RuntimeAssembly;
 
-    /// <summary>More source files (markup allowed: their expected spans are checked too). The main source is file 0.</summary>
+    /// <summary>More source files (markup allowed and stripped). The main source is file 0.</summary>
     public ImmutableArray<string> AdditionalSources { get; init; } = ImmutableArray<string>.Empty;
 
     /// <summary>An <c>.editorconfig</c> placed beside the sources (for example <c>[*.cs]\ndotnet_diagnostic.VPM0001.severity = none</c>).</summary>
@@ -36,4 +38,8 @@ public sealed record VerifierSettings
 
     /// <summary>The language version (default: the latest the hosted Roslyn supports).</summary>
     public LanguageVersion LanguageVersion { get; init; } = LanguageVersion.Latest;
+
+    /// <summary>The analyzer options these settings give (their <c>.editorconfig</c>, no additional files).</summary>
+    public AnalyzerOptions AnalyzerOptions() =>
+        new(ImmutableArray<AdditionalText>.Empty, EditorConfigOptions.Create(EditorConfig).AnalyzerOptions);
 }

@@ -1,7 +1,5 @@
 using System;
 using System.Linq;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
 using VfioPm.Analyzers.Tests.Harness;
 
@@ -106,21 +104,4 @@ public class MarkupTests
     [InlineData("a\r\nbc", 4, "2:2")]
     public void LineCol_is_one_based(string text, int position, string expected) =>
         Assert.Equal(expected, Markup.LineCol(text, position));
-
-    [Fact]
-    public void Rendered_actual_diagnostics_parse_back_to_the_same_spans()
-    {
-        const string source = "class C { void M() { N(N(1)); } int N(int x) => x; }";
-        var tree = CSharpSyntaxTree.ParseText(source);
-        var outer = source.IndexOf("N(N(1))", StringComparison.Ordinal);
-        var spans = new[] { new TextSpan(outer, 7), new TextSpan(outer + 2, 4), new TextSpan(outer, 0), new TextSpan(outer + 7, 0) };
-        var diagnostics = spans.Select(s => Diagnostic.Create(ResumeAndGetCallAnalyzer.Rule, Location.Create(tree, s), "x"));
-
-        var rendered = AnalyzerVerifier.ToMarkup(source, diagnostics);
-        var parsed = Markup.Parse(rendered);
-
-        Assert.Equal(source, parsed.Source);
-        Assert.Equal(spans.OrderBy(s => s.Start).ThenBy(s => s.Length), parsed.Expected.Select(e => e.Span).OrderBy(s => s.Start).ThenBy(s => s.Length));
-        Assert.All(parsed.Expected, e => Assert.Equal("VPM9999", e.Id));
-    }
 }

@@ -46,7 +46,7 @@ public sealed class ContractFormsTests
     private static async Task Check(string body)
     {
         var source = Device + "sealed partial class Vdev\n{\n" + body + "\n}\n";
-        var run = await AnalyzerRun.RunAsync(TestCompilation.Create(source), Flow, AnalyzerVerifier.AnalyzerOptionsFor(VerifierSettings.Default));
+        var run = await AnalyzerRun.RunAsync(TestCompilation.Create(source), Flow, VerifierSettings.Default.AnalyzerOptions());
         run.AssertNoAnalyzerFailures();
         var lines = source.Split('\n');
         var expected = lines

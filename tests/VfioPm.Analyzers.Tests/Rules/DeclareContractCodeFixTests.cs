@@ -154,7 +154,7 @@ public sealed class DeclareContractCodeFixTests
     {
         var compilation = (await document.Project.GetCompilationAsync())!;
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
-        var run = await AnalyzerRun.RunAsync(compilation, [new PmReferenceBalanceAnalyzer(), new ContractAnalyzer()], AnalyzerVerifier.AnalyzerOptionsFor(VerifierSettings.Default));
+        var run = await AnalyzerRun.RunAsync(compilation, [new PmReferenceBalanceAnalyzer(), new ContractAnalyzer()], VerifierSettings.Default.AnalyzerOptions());
         run.AssertNoAnalyzerFailures();
         return run.Diagnostics.Where(d => d.Id.StartsWith("VPM", System.StringComparison.Ordinal)).ToImmutableArray();
     }

@@ -40,7 +40,7 @@ public sealed class PerElementContractTests
     private static async Task Check(string body)
     {
         var source = Set + "sealed partial class DevSet\n{\n    readonly List<Vdev> _devices = new();\n" + body + "\n}\n";
-        var run = await AnalyzerRun.RunAsync(TestCompilation.Create(source), Flow, AnalyzerVerifier.AnalyzerOptionsFor(VerifierSettings.Default));
+        var run = await AnalyzerRun.RunAsync(TestCompilation.Create(source), Flow, VerifierSettings.Default.AnalyzerOptions());
         run.AssertNoAnalyzerFailures();
         var lines = source.Split('\n');
         var expected = lines
