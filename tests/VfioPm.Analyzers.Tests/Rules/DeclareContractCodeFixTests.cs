@@ -11,7 +11,9 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 using VfioPm.Analyzers.CodeFixes;
 using VfioPm.Analyzers.Rules;
+using Microsoft.CodeAnalysis.Testing;
 using VfioPm.Analyzers.Tests.Harness;
+using VfioPm.Analyzers.Tests.Verification;
 
 namespace VfioPm.Analyzers.Tests.Rules;
 
@@ -87,30 +89,43 @@ public sealed class DeclareContractCodeFixTests
 
         """;
 
-    [Fact]
-    public async Task DeclaresTheConditionalAcquireAnEnableKeeps()
+    private static readonly ImmutableArray<DiagnosticAnalyzer> Rules = [new PmReferenceBalanceAnalyzer(), new ContractAnalyzer()];
+
+    // One fix offered, with this title; the fixed source compiles and the rules find nothing left to say about it.
+    // The attribute's line ends with the workspace's newline option (Roslyn's default "\r\n"; a host sets it from .editorconfig).
+    private static Task VerifyFix(string source, string fixedSource, string title, params DiagnosticResult[] expected)
     {
-        var (after, offered) = await FixFirst(Header + Enable + "}\n", "VPM0001");
-        Assert.Equal(["Declare [AcquiresPmReference(\"Pdev\", OnSuccess = true)]"], offered);
-        Assert.Contains("[global::VfioPm.Annotations.AcquiresPmReference(\"Pdev\", OnSuccess = true)]\n    public int Enable(", after.Replace("\r\n", "\n"));
-        await AssertCleanAsync(after);
+        var test = new VfioPmRulesCodeFixTest<DeclareContractCodeFix>(Rules)
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            CodeActionVerifier = (action, verifier) => verifier.Equal(title, action.Title),
+        };
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
     }
 
     [Fact]
-    public async Task DeclaresTheReleaseADisableMakes()
-    {
-        var (after, offered) = await FixFirst(Header + Disable + "}\n", "VPM0002");
-        Assert.Equal(["Declare [ReleasesPmReference(\"Pdev\")]"], offered);
-        Assert.Contains("[global::VfioPm.Annotations.ReleasesPmReference(\"Pdev\")]\n    public void Disable(", after.Replace("\r\n", "\n"));
-        await AssertCleanAsync(after);
-    }
+    public Task DeclaresTheConditionalAcquireAnEnableKeeps() => VerifyFix(
+        Header + Enable + "}\n",
+        Header + Enable.Replace("    public int Enable(", "    [global::VfioPm.Annotations.AcquiresPmReference(\"Pdev\", OnSuccess = true)]\r\n    public int Enable(", System.StringComparison.Ordinal) + "}\n",
+        "Declare [AcquiresPmReference(\"Pdev\", OnSuccess = true)]",
+        Verify.Diagnostic("VPM0001").WithSpan(23, 9, 23, 18).WithSpan(8, 19, 8, 44)); // the success exit; taken at the ResumeAndGet
 
     [Fact]
-    public async Task IsNotOfferedForALeakOnOneErrorPath()
-    {
-        var (_, offered) = await FixFirst(Header + LeaksOnOnePath + "}\n", "VPM0001");
-        Assert.Empty(offered);
-    }
+    public Task DeclaresTheReleaseADisableMakes() => VerifyFix(
+        Header + Disable + "}\n",
+        Header + Disable.Replace("    public void Disable(", "    [global::VfioPm.Annotations.ReleasesPmReference(\"Pdev\")]\r\n    public void Disable(", System.StringComparison.Ordinal) + "}\n",
+        "Declare [ReleasesPmReference(\"Pdev\")]",
+        Verify.Diagnostic("VPM0002").WithSpan(10, 13, 10, 35),
+        Verify.Diagnostic("VPM0002").WithSpan(14, 9, 14, 25));
+
+    [Fact]
+    public Task IsNotOfferedForALeakOnOneErrorPath() => VerifyFix(
+        Header + LeaksOnOnePath + "}\n",
+        Header + LeaksOnOnePath + "}\n",
+        "no fix",
+        Verify.Diagnostic("VPM0001").WithSpan(11, 13, 11, 33).WithSpan(8, 13, 8, 38)); // the busy exit
 
     [Fact]
     public async Task FixAllDeclaresOneContractPerMethodAndLeavesTheBugAlone()
