@@ -117,6 +117,7 @@ internal sealed class ContractReader
         string? releasesPmTarget = null;
         string? releasesPmUnless = null;
         var releaseOnSuccess = false;
+        var releaseOnFailure = false;
         var releaseSuccess = SuccessWhen.Zero;
         var requiresPm = false;
         string? requiresPmTarget = null;
@@ -150,6 +151,7 @@ internal sealed class ContractReader
                 releasesPm = true;
                 releasesPmTarget = FirstString(a);
                 releaseOnSuccess = NamedBool(a, "OnSuccess");
+                releaseOnFailure = !releaseOnSuccess && NamedBool(a, "OnFailure");
                 releaseSuccess = (SuccessWhen)NamedInt(a, "SuccessWhen", 0);
                 releasesPmUnless = NamedString(a, "Unless");
             }
@@ -209,6 +211,7 @@ internal sealed class ContractReader
             ReleasesPm = releasesPm,
             ReleasesPmTarget = releasesPmTarget,
             ReleasesPmOnSuccess = releaseOnSuccess,
+            ReleasesPmOnFailure = releaseOnFailure,
             ReleasesPmSuccess = releaseSuccess,
             ReleasesPmUnless = releasesPmUnless,
             RequiresPm = requiresPm,

@@ -33,6 +33,8 @@ internal sealed record MethodContract
     public string? ReleasesPmTarget { get; init; }
     /// <summary>The release happens only when the result is a success (<c>vfio_pci_runtime_pm_entry</c>).</summary>
     public bool ReleasesPmOnSuccess { get; init; }
+    /// <summary>The release happens only when the result is a failure: the method consumes the caller's reference when it fails.</summary>
+    public bool ReleasesPmOnFailure { get; init; }
     public SuccessWhen ReleasesPmSuccess { get; init; }
     /// <summary>The latched bool member that, when true, cancels the release.</summary>
     public string? ReleasesPmUnless { get; init; }

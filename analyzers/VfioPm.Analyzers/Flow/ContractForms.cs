@@ -214,15 +214,21 @@ internal sealed class ContractForms
             state = state.WithFact(flag, appliesWhen);
         }
 
-        if (contract.ReleasesPm && contract.ReleasesPmOnSuccess)
+        if (contract.ReleasesPm && (contract.ReleasesPmOnSuccess || contract.ReleasesPmOnFailure))
         {
+            // OnSuccess: the success results release; OnFailure: the failure results do, the success results keep it.
             var domain = ResultValues.Domain(invocation.TargetMethod, contract.ReleasesPmSuccess);
             var success = domain.Intersect(ResultValues.Success(contract.ReleasesPmSuccess));
             var failure = domain.Except(success);
-            yield return (state.WithFact(ValueKey.Result(invocation), success), contract);
-            if (!failure.IsEmpty)
+            var (releases, keeps) = contract.ReleasesPmOnFailure ? (failure, success) : (success, failure);
+            if (!releases.IsEmpty || contract.ReleasesPmOnSuccess)
             {
-                yield return (state.WithFact(ValueKey.Result(invocation), failure), contract with { ReleasesPm = false });
+                yield return (state.WithFact(ValueKey.Result(invocation), releases), contract);
+            }
+
+            if (!keeps.IsEmpty)
+            {
+                yield return (state.WithFact(ValueKey.Result(invocation), keeps), contract with { ReleasesPm = false });
             }
 
             yield break;
@@ -233,10 +239,10 @@ internal sealed class ContractForms
 
     // ---- release on success: the method's own exits -------------------------------------------------------------
 
-    /// <summary>For a [ReleasesPmReference(OnSuccess = true)] body: true/false when this exit returns success/failure, null when unknown or not such a contract.</summary>
+    /// <summary>For a [ReleasesPmReference(OnSuccess/OnFailure = true)] body: true/false when this exit returns success/failure, null when unknown or not such a contract.</summary>
     public bool? ReleaseExitSucceeds(PathState state, IOperation? returned)
     {
-        if (!Self.ReleasesPm || !Self.ReleasesPmOnSuccess || returned is null || _subjects?.ValuesOf(returned, state) is not { } values)
+        if (!Self.ReleasesPm || !(Self.ReleasesPmOnSuccess || Self.ReleasesPmOnFailure) || returned is null || _subjects?.ValuesOf(returned, state) is not { } values)
         {
             return null;
         }

@@ -112,9 +112,14 @@ internal sealed class ExitChecker
             return;
         }
 
-        if (Self.ReleasesPm && !_body.TrustPmBody && (releaseSucceeds == false || waived) && state.CountOf(credit) <= 0)
+        // Which exits keep the caller's reference: OnSuccess keeps it on failure, OnFailure on success.
+        var keepingExit = Self.ReleasesPmOnFailure ? releaseSucceeds == true : releaseSucceeds == false;
+
+        if (Self.ReleasesPm && !_body.TrustPmBody && (keepingExit || waived) && state.CountOf(credit) <= 0)
         {
-            _sink.Report(FindingKind.ContractMismatch, credit, exit.Location, null, (waived ? "release a runtime-PM reference unless '" + Self.ReleasesPmUnless + "'|releases one although it is set, on the path that " : "release a runtime-PM reference only on success|releases it on the failing path that ") + exit.Detail, pmResource: true);
+            _sink.Report(FindingKind.ContractMismatch, credit, exit.Location, null, (waived ? "release a runtime-PM reference unless '" + Self.ReleasesPmUnless + "'|releases one although it is set, on the path that "
+                : Self.ReleasesPmOnFailure ? "release a runtime-PM reference only on failure|releases it on the succeeding path that "
+                : "release a runtime-PM reference only on success|releases it on the failing path that ") + exit.Detail, pmResource: true);
         }
 
         if (state.Pm.IsEmpty && !Self.AcquiresPm)
@@ -122,7 +127,7 @@ internal sealed class ExitChecker
             return; // nothing held and nothing promised: the common exit
         }
 
-        var keepsCredit = releaseSucceeds == false || waived;
+        var keepsCredit = keepingExit || waived;
         if (state.CountOf(ResourceKey.ContractCredit) > 0 && !keepsCredit)
         {
             _sink.Report(FindingKind.ContractMismatch, ResourceKey.ContractCredit, exit.Location, null, "release a runtime-PM reference|does not put one on the path that " + exit.Detail, pmResource: true);

@@ -37,10 +37,11 @@ internal sealed partial class FlowBody
         SelfLockKey = SelfKey(Self.AcquiresLock != LockMode.None ? Self.AcquiresLockTarget : Self.ReleasesLock ? Self.ReleasesLockTarget : Self.RequiresLockTarget, isLock: true);
 
         // Clang's rule: a contract on the receiver itself ("this" is the resource) describes a primitive whose body is
-        // trusted, not checked (RuntimePm.Get, MemoryLock.DownWrite, a file's own get/put wrappers).
+        // trusted, not checked (RuntimePm.Get, MemoryLock.DownWrite, a file's own get/put wrappers). A release on
+        // failure is not a primitive but a split of the caller's reference across results: its body is judged.
         TrustPmBody = staticWithoutTarget
             ? UnboundStaticDevices is not null // malformed: reported by VPM0011, the body itself not judged
-            : (Self.AcquiresPm && Self.AcquiresPmTarget is null) || (Self.ReleasesPm && Self.ReleasesPmTarget is null);
+            : (Self.AcquiresPm && Self.AcquiresPmTarget is null) || (Self.ReleasesPm && Self.ReleasesPmTarget is null && !Self.ReleasesPmOnFailure);
         TrustLockBody = method is not null && !HasMemoryLockMember(method.ContainingType)
             && ((Self.AcquiresLock != LockMode.None && Self.AcquiresLockTarget is null) || (Self.ReleasesLock && Self.ReleasesLockTarget is null));
 

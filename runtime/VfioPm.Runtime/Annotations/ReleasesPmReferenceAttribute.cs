@@ -33,7 +33,14 @@ public sealed class ReleasesPmReferenceAttribute : Attribute
     /// <summary>True when the reference is dropped only on success (see <see cref="SuccessWhen"/>); on failure the caller still holds it.</summary>
     public bool OnSuccess { get; set; }
 
-    /// <summary>Which results mean success when <see cref="OnSuccess"/> is set.</summary>
+    /// <summary>
+    /// True when the reference is dropped only on failure (see <see cref="SuccessWhen"/>): the method consumes the
+    /// caller's reference when it fails and leaves it held when it succeeds, like the error path of
+    /// <c>__pm_runtime_resume()</c> under <c>pm_runtime_resume_and_get()</c>. Ignored when <see cref="OnSuccess"/> is set.
+    /// </summary>
+    public bool OnFailure { get; set; }
+
+    /// <summary>Which results mean success when <see cref="OnSuccess"/> or <see cref="OnFailure"/> is set.</summary>
     public PmReferenceSuccess SuccessWhen { get; set; } = PmReferenceSuccess.Zero;
 
     /// <summary>

@@ -246,10 +246,11 @@ public sealed partial class RuntimePm
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the lock-free case inlines into the caller's bracket
     public int ResumeAndGet() => TryGetActive() ? 0 : ResumeAndGetLocked();
 
-    // ResumeAndGet() past the fast path: the count is already up; a failed resume drops it again.
+    // ResumeAndGet() past the fast path: the count is already up (TryGetActive() raised it, as __pm_runtime_resume()
+    // does before rpm_resume()); a failed resume drops it again, as pm_runtime_resume_and_get() does.
     // Takes the power lock; may sleep.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pm_runtime_resume_and_get(): the reference this put drops was taken by TryGetActive() in ResumeAndGet() (__pm_runtime_resume raises the count before resuming), which the per-method analysis cannot see.")]
+    [ReleasesPmReference(OnFailure = true, SuccessWhen = PmReferenceSuccess.Zero)]
     private int ResumeAndGetLocked()
     {
         var ret = ResumeLocked(RpmFlags.GetPut);
