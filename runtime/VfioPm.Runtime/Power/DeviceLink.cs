@@ -38,7 +38,7 @@ public sealed class DeviceLink
 
     /// <summary>Creates a link; returns <see langword="null"/> when <see cref="DeviceLinkFlags.RpmActive"/> could not resume the supplier.</summary>
     // models device_link_add() (the runtime-PM parts: DL_FLAG_RPM_ACTIVE and pm_runtime_new_link()).
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "DL_FLAG_RPM_ACTIVE: the link owns the supplier reference (rpm_active) until it is released.")]
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "device_link_add() with DL_FLAG_RPM_ACTIVE: the GetSync() reference is handed to the returned link's rpm_active counter (one unit per supplier reference, put by ReleaseSupplier()); ownership by a count, not by a member's value, is beyond [OwnsPmReference].")]
     public static DeviceLink? Add(Device consumer, Device supplier, DeviceLinkFlags flags)
     {
         ArgumentNullException.ThrowIfNull(consumer);
@@ -92,7 +92,7 @@ public sealed class DeviceLink
     }
 
     // models rpm_get_suppliers() for one link: called on the consumer's resume, before its callback.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0003", Justification = "rpm_get_suppliers(): a supplier with runtime PM disabled (-EACCES) is tolerated and its reference is counted in rpm_active on purpose.")]
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0003", Justification = "rpm_get_suppliers(): on -EACCES (supplier's runtime PM disabled) the kernel keeps the get_sync reference and counts it in rpm_active as on success; that counter owns it and ReleaseSupplier() puts it, which no per-method contract can state.")]
     internal int GetSupplier()
     {
         var ret = Supplier.Power.GetSync();
@@ -108,7 +108,7 @@ public sealed class DeviceLink
     }
 
     // models pm_runtime_release_supplier(): drop every reference taken through this link.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pm_runtime_release_supplier(): drops the references counted in rpm_active.")]
+    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pm_runtime_release_supplier(): puts one supplier reference per unit refcount_dec_not_one() takes off rpm_active; those references were taken by Add()/GetSupplier() and are owned by the counter, not by this call.")]
     internal void ReleaseSupplier()
     {
         while (DecrementNotOne() && Supplier.Power.UsageCount > 0)
