@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
-using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis.Diagnostics;
-using VfioPm.Analyzers.Rules;
-using VfioPm.Analyzers.Tests.Harness;
+using Microsoft.CodeAnalysis.Testing;
+using VfioPm.Analyzers.Tests.Verification;
 
 namespace VfioPm.Analyzers.Tests.Rules;
 
@@ -12,16 +8,11 @@ namespace VfioPm.Analyzers.Tests.Rules;
 /// [ReleasesPmReference(OnFailure = true)]: a helper that consumes the caller's reference when it fails and leaves it
 /// held when it succeeds (the error path of <c>__pm_runtime_resume()</c> under <c>pm_runtime_resume_and_get()</c>).
 /// Call sites drop the reference on failure results only; bodies must put on every failing exit and on no succeeding
-/// one. Every rule runs at once; each line that must be reported carries a <c>// VPMxxxx</c> comment, and no other line may.
+/// one. The flow rules run at once (<see cref="VfioPmRulesAnalyzerTest"/>); each reported line carries a <c>// VPMxxxx</c>
+/// comment, and the test expects exactly those diagnostics at their spans.
 /// </summary>
 public sealed class ReleaseOnFailureContractTests
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Flow =
-    [
-        new PmReferenceBalanceAnalyzer(), new ContractAnalyzer(), new DeviceAccessAnalyzer(), new SyncTransitionUnderLockAnalyzer(),
-        new MemoryLockBalanceAnalyzer(), new GuardedByAnalyzer(),
-    ];
-
     private const string Device = """
         using VfioPm.Annotations; using VfioPm.Runtime; using VfioPm.Runtime.Pci;
         sealed partial class Vdev
@@ -51,26 +42,8 @@ public sealed class ReleaseOnFailureContractTests
 
         """;
 
-    private static async Task Check(string body)
-    {
-        var source = Device + "sealed partial class Vdev\n{\n" + body + "\n}\n";
-        var run = await AnalyzerRun.RunAsync(TestCompilation.Create(source), Flow, VerifierSettings.Default.AnalyzerOptions());
-        run.AssertNoAnalyzerFailures();
-        var lines = source.Split('\n');
-        var expected = lines
-            .Select((text, i) => (Line: i + 1, Ids: Regex.Matches(text, @"// (VPM\d{4}(?:, VPM\d{4})*)").SelectMany(m => m.Groups[1].Value.Split(", "))))
-            .SelectMany(x => x.Ids.Select(id => $"{id}@{x.Line}"))
-            .OrderBy(x => x, System.StringComparer.Ordinal)
-            .ToArray();
-        var actual = run.Diagnostics
-            .Where(d => d.Id.StartsWith("VPM", System.StringComparison.Ordinal))
-            .Select(d => $"{d.Id}@{d.Location.GetLineSpan().StartLinePosition.Line + 1}")
-            .Distinct()
-            .OrderBy(x => x, System.StringComparer.Ordinal)
-            .ToArray();
-        Assert.True(expected.SequenceEqual(actual), $"expected [{string.Join(", ", expected)}]\nactual   [{string.Join(", ", actual)}]\n"
-            + string.Join("\n", run.Diagnostics.Select(d => d.ToString())));
-    }
+    private static Task Check(string body, params DiagnosticResult[] expected)
+        => VfioPmRulesAnalyzerTest.RunAsync(Device + "sealed partial class Vdev\n{\n" + body + "\n}\n", expected);
 
     [Fact]
     public Task HelperAndGotoUnwindCallerAreClean() => Check(ResumeOrDrop + """
@@ -120,7 +93,9 @@ public sealed class ReleaseOnFailureContractTests
                 return ret;
             return 0; // VPM0001
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0002").WithSpan(28, 9, 28, 25),
+        Verify.Diagnostic("VPM0001").WithSpan(42, 5, 42, 14).WithSpan(38, 5, 38, 29));
 
     [Fact]
     public Task BodyThatPutsOnSuccessOrKeepsOnFailureIsReported() => Check("""
@@ -144,5 +119,8 @@ public sealed class ReleaseOnFailureContractTests
                 return ret;
             return 0; // VPM0011
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0011").WithSpan(16, 9, 16, 20),
+        Verify.Diagnostic("VPM0011").WithSpan(19, 5, 19, 14),
+        Verify.Diagnostic("VPM0011").WithSpan(29, 5, 29, 14));
 }
