@@ -1,27 +1,18 @@
-using System.Collections.Immutable;
-using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis.Diagnostics;
-using VfioPm.Analyzers.Rules;
-using VfioPm.Analyzers.Tests.Harness;
+using Microsoft.CodeAnalysis.Testing;
+using VfioPm.Analyzers.Tests.Verification;
 
 namespace VfioPm.Analyzers.Tests.Rules;
 
 /// <summary>
 /// Per-element contracts ("Devices[].Pdev", "members[].MemoryLock") on the kernel's device-set code:
 /// vfio_pci_dev_set_pm_runtime_get() (a get-all helper with its continue-reverse unwind), the put-all loop after it,
-/// vfio_pci_dev_set_try_reset() and hot reset's memory_lock per member. Every rule runs at once; each line that must be
-/// reported carries a <c>// VPMxxxx</c> comment, and no other line may be.
+/// vfio_pci_dev_set_try_reset() and hot reset's memory_lock per member. The flow rules run at once
+/// (<see cref="VfioPmRulesAnalyzerTest"/>); each reported line carries a <c>// VPMxxxx</c> comment, and the test expects
+/// exactly those diagnostics at their spans.
 /// </summary>
 public sealed class PerElementContractTests
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Flow =
-    [
-        new PmReferenceBalanceAnalyzer(), new ContractAnalyzer(), new DeviceAccessAnalyzer(), new SyncTransitionUnderLockAnalyzer(),
-        new MemoryLockBalanceAnalyzer(), new GuardedByAnalyzer(),
-    ];
-
     private const string Set = """
         using System.Collections.Generic; using System.Linq;
         using VfioPm.Annotations; using VfioPm.Runtime; using VfioPm.Runtime.Pci; using VfioPm.Runtime.Vfio;
@@ -37,26 +28,8 @@ public sealed class PerElementContractTests
 
         """;
 
-    private static async Task Check(string body)
-    {
-        var source = Set + "sealed partial class DevSet\n{\n    readonly List<Vdev> _devices = new();\n" + body + "\n}\n";
-        var run = await AnalyzerRun.RunAsync(TestCompilation.Create(source), Flow, VerifierSettings.Default.AnalyzerOptions());
-        run.AssertNoAnalyzerFailures();
-        var lines = source.Split('\n');
-        var expected = lines
-            .Select((text, i) => (Line: i + 1, Ids: Regex.Matches(text, @"// (VPM\d{4}(?:, VPM\d{4})*)").SelectMany(m => m.Groups[1].Value.Split(", "))))
-            .SelectMany(x => x.Ids.Select(id => $"{id}@{x.Line}"))
-            .OrderBy(x => x, System.StringComparer.Ordinal)
-            .ToArray();
-        var actual = run.Diagnostics
-            .Where(d => d.Id.StartsWith("VPM", System.StringComparison.Ordinal))
-            .Select(d => $"{d.Id}@{d.Location.GetLineSpan().StartLinePosition.Line + 1}")
-            .Distinct()
-            .OrderBy(x => x, System.StringComparer.Ordinal)
-            .ToArray();
-        Assert.True(expected.SequenceEqual(actual), $"expected [{string.Join(", ", expected)}]\nactual   [{string.Join(", ", actual)}]\n"
-            + string.Join("\n", run.Diagnostics.Select(d => d.ToString())));
-    }
+    private static Task Check(string body, params DiagnosticResult[] expected)
+        => VfioPmRulesAnalyzerTest.RunAsync(Set + "sealed partial class DevSet\n{\n    readonly List<Vdev> _devices = new();\n" + body + "\n}\n", expected);
 
     // vfio_pci_dev_set_pm_runtime_get(): all or none, the unwind puts back exactly the ones taken, in reverse.
     private const string GetAll = """
@@ -148,7 +121,8 @@ public sealed class PerElementContractTests
 
                 return 0;
             }
-        """);
+        """,
+        Verify.Diagnostic("VPM0002").WithSpan(24, 21, 24, 48));
 
     [Fact]
     public Task GetAllUnwindOneShortIsALeakAtTheFailingReturn() => Check("""
@@ -168,7 +142,8 @@ public sealed class PerElementContractTests
 
                 return 0;
             }
-        """);
+        """,
+        Verify.Diagnostic("VPM0001").WithSpan(25, 17, 25, 28).WithSpan(20, 23, 20, 59));
 
     [Fact]
     public Task GetAllThatReturnsFailureHoldingEveryElementBreaksItsContract() => Check("""
@@ -190,7 +165,8 @@ public sealed class PerElementContractTests
                     return -Errno.EBUSY; // VPM0011
                 return 0;
             }
-        """);
+        """,
+        Verify.Diagnostic("VPM0011").WithSpan(30, 13, 30, 33));
 
     [Fact]
     public Task PutAllLoopThatSkipsAMemberBreaksItsContract() => Check("""
@@ -204,7 +180,8 @@ public sealed class PerElementContractTests
                     d.Pdev.Power.Put();
                 }
             } // VPM0011
-        """);
+        """,
+        Verify.Diagnostic("VPM0011").WithSpan(24, 5, 24, 6));
 
     [Fact]
     public Task CallerThatForgetsThePutAllLeaksEveryElement() => Check(GetAll + """
@@ -232,7 +209,10 @@ public sealed class PerElementContractTests
                         d.Pdev.Power.Put();
                 }
             } // VPM0001
-        """);
+        """,
+        Verify.Diagnostic("VPM0001").WithSpan(46, 9, 46, 43).WithSpan(44, 13, 44, 27),
+        Verify.Diagnostic("VPM0002").WithSpan(51, 9, 51, 23),
+        Verify.Diagnostic("VPM0001").WithSpan(65, 5, 65, 6).WithSpan(57, 13, 57, 31));
 
     [Fact]
     public Task MemoryLockPerMemberTakenAllOrNoneAndReleasedInReverse() => Check("""
@@ -308,5 +288,10 @@ public sealed class PerElementContractTests
                     return -Errno.EBUSY;
                 return bridge.ResetSecondaryBus(); // VPM0010
             }
-        """);
+        """,
+        Verify.Diagnostic("VPM0010").WithSpan(44, 5, 44, 6).WithSpan(39, 5, 44, 6),
+        Verify.Diagnostic("VPM0011").WithSpan(44, 5, 44, 6),
+        Verify.Diagnostic("VPM0010").WithSpan(54, 21, 54, 52),
+        Verify.Diagnostic("VPM0004").WithSpan(66, 13, 66, 37),
+        Verify.Diagnostic("VPM0010").WithSpan(85, 9, 85, 43).WithSpan(83, 14, 83, 34));
 }
