@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
-using System.Linq;
-using System.Text.RegularExpressions;
 using System.Threading.Tasks;
-using Microsoft.CodeAnalysis.Diagnostics;
-using VfioPm.Analyzers.Rules;
-using VfioPm.Analyzers.Tests.Harness;
+using Microsoft.CodeAnalysis.Testing;
+using VfioPm.Analyzers.Tests.Verification;
 
 namespace VfioPm.Analyzers.Tests.Rules;
 
@@ -12,17 +8,11 @@ namespace VfioPm.Analyzers.Tests.Rules;
 /// The contract forms of the kernel's ownership patterns, on kernel-shaped code: a latched flag (disable_idle_d3),
 /// release on success (vfio_pci_runtime_pm_entry), references owned by object state (pm_runtime_engaged, the SR-IOV PF
 /// reference, the open reference), the hardware lock named by [PtGuardedBy], and VPM0007 derived from
-/// [MayRunPmCallbacks] and the driver's callbacks. Every rule runs at once; each line that must be reported carries a
-/// <c>// VPMxxxx</c> comment, and no other line may be.
+/// [MayRunPmCallbacks] and the driver's callbacks. The flow rules run at once (<see cref="VfioPmRulesAnalyzerTest"/>); each reported line carries a
+/// <c>// VPMxxxx</c> comment, and the test expects exactly those diagnostics at their spans.
 /// </summary>
 public sealed class ContractFormsTests
 {
-    private static readonly ImmutableArray<DiagnosticAnalyzer> Flow =
-    [
-        new PmReferenceBalanceAnalyzer(), new ContractAnalyzer(), new DeviceAccessAnalyzer(), new SyncTransitionUnderLockAnalyzer(),
-        new MemoryLockBalanceAnalyzer(), new GuardedByAnalyzer(),
-    ];
-
     // A vfio-pci core device as a driver author would declare it against the real runtime.
     private const string Device = """
         using System.Threading;
@@ -43,26 +33,8 @@ public sealed class ContractFormsTests
 
         """;
 
-    private static async Task Check(string body)
-    {
-        var source = Device + "sealed partial class Vdev\n{\n" + body + "\n}\n";
-        var run = await AnalyzerRun.RunAsync(TestCompilation.Create(source), Flow, VerifierSettings.Default.AnalyzerOptions());
-        run.AssertNoAnalyzerFailures();
-        var lines = source.Split('\n');
-        var expected = lines
-            .Select((text, i) => (Line: i + 1, Ids: Regex.Matches(text, @"// (VPM\d{4}(?:, VPM\d{4})*)").SelectMany(m => m.Groups[1].Value.Split(", "))))
-            .SelectMany(x => x.Ids.Select(id => $"{id}@{x.Line}"))
-            .OrderBy(x => x, System.StringComparer.Ordinal)
-            .ToArray();
-        var actual = run.Diagnostics
-            .Where(d => d.Id.StartsWith("VPM", System.StringComparison.Ordinal))
-            .Select(d => $"{d.Id}@{d.Location.GetLineSpan().StartLinePosition.Line + 1}")
-            .Distinct()
-            .OrderBy(x => x, System.StringComparer.Ordinal)
-            .ToArray();
-        Assert.True(expected.SequenceEqual(actual), $"expected [{string.Join(", ", expected)}]\nactual   [{string.Join(", ", actual)}]\n"
-            + string.Join("\n", run.Diagnostics.Select(d => d.ToString())));
-    }
+    private static Task Check(string body, params DiagnosticResult[] expected)
+        => VfioPmRulesAnalyzerTest.RunAsync(Device + "sealed partial class Vdev\n{\n" + body + "\n}\n", expected);
 
     // ---- latched flag (disable_idle_d3) ---------------------------------------------------------------------------
 
@@ -100,7 +72,8 @@ public sealed class ContractFormsTests
             if (DisableIdleD3)
                 return; // VPM0011
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0011").WithSpan(23, 9, 23, 16));
 
     [Fact]
     public Task UnlessMustNameALatchedFlag() => Check("""
@@ -111,7 +84,8 @@ public sealed class ContractFormsTests
             if (!Mutable)
                 Pdev.Power.GetNoResume();
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0011").WithSpan(20, 6, 20, 9));
 
     [Fact]
     public Task CallerOfALatchedContractFollowsTheFlag() => Check("""
@@ -133,7 +107,8 @@ public sealed class ContractFormsTests
         {
             TakeOpenReference();
         } // VPM0001
-        """);
+        """,
+        Verify.Diagnostic("VPM0001").WithSpan(35, 1, 35, 2).WithSpan(34, 5, 34, 24));
 
     [Fact]
     public Task NegatedFlagWaivesTheContractWhenFalse() => Check("""
@@ -161,7 +136,8 @@ public sealed class ContractFormsTests
             if (device.Spec.BridgeD3Possible)
                 device.Power.GetNoResume();
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0011").WithSpan(33, 5, 33, 14));
 
     // ---- release on success (vfio_pci_runtime_pm_entry) -----------------------------------------------------------
 
@@ -194,7 +170,8 @@ public sealed class ContractFormsTests
                 Pdev.Power.Put();
             return ret;
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0011").WithSpan(32, 9, 32, 29));
 
     // ---- ownership held by object state ---------------------------------------------------------------------------
 
@@ -248,7 +225,10 @@ public sealed class ContractFormsTests
                 return;
             _engaged = false; // VPM0002
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0001").WithSpan(24, 1, 24, 2).WithSpan(22, 9, 22, 24),
+        Verify.Diagnostic("VPM0002").WithSpan(30, 9, 30, 31),
+        Verify.Diagnostic("VPM0002").WithSpan(39, 5, 39, 21));
 
     [Fact]
     public Task SriovEnableKeepsThePfReferenceInTheFlagAndDisablePutsItOnce() => Check("""
@@ -342,7 +322,9 @@ public sealed class ContractFormsTests
 
             return numVfs;
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0001").WithSpan(37, 9, 37, 20).WithSpan(34, 13, 34, 33),
+        Verify.Diagnostic("VPM0002").WithSpan(52, 9, 52, 25));
 
     [Fact]
     public Task OpenReferenceOwnedByTheEnabledDeviceUnlessDisableIdleD3() => Check("""
@@ -404,7 +386,9 @@ public sealed class ContractFormsTests
             n += Pdev.ReadConfig16(0);
             return n;
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0004").WithSpan(21, 13, 21, 36),
+        Verify.Diagnostic("VPM0005").WithSpan(25, 14, 25, 34));
 
     [Fact]
     public Task PciAccessNeedsAReferenceOnThatFunction() => Check("""
@@ -427,7 +411,8 @@ public sealed class ContractFormsTests
             Pdev.Power.Put();
             return r;
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0006").WithSpan(23, 10, 23, 30));
 
     [Fact]
     public Task SyncResumeUnderTheLockTheCallbacksTakeIsVpm0007() => Check("""
@@ -458,11 +443,15 @@ public sealed class ContractFormsTests
                 Pdev.Power.Resume();
             }
         }
-        """);
+        """,
+        Verify.Diagnostic("VPM0007").WithSpan(22, 9, 22, 28),
+        Verify.Diagnostic("VPM0007").WithSpan(25, 9, 25, 29),
+        Verify.Diagnostic("VPM0007").WithSpan(34, 9, 34, 28));
 
     [Fact]
     public Task VolatileReadIsAnExplicitRacySnapshotOtherReadsNeedTheLock() => Check("""
         bool Snapshot() => Volatile.Read(ref _engaged);
         bool Racy() => _engaged; // VPM0009
-        """);
+        """,
+        Verify.Diagnostic("VPM0009").WithSpan(19, 16, 19, 24));
 }
