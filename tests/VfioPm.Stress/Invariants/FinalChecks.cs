@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.Linq;
 using VfioPm.Runtime;
 using VfioPm.Runtime.Pci;
@@ -46,8 +47,24 @@ public static class FinalChecks
 
         Step(trace, "final: every device can suspend again", () =>
         {
+            // An open below a suspended bridge powers the bridge up, and pci_resume_bus() queues a resume request on
+            // every function below it. If that request's worker is still waiting for the parent when the close's put
+            // queues the idle, rpm_resume() repeats, clears the idle request and returns 1 on the now active device:
+            // as in the kernel, the function stays up until its next put. Those functions get one more idle request.
+            var resumedByBridge = new HashSet<PciDevice>();
             foreach (var device in machine.Devices)
             {
+                if (device.Pdev.Parent is { } bridge && bridge.Power.Status != RpmStatus.Active)
+                {
+                    foreach (var function in machine.Functions)
+                    {
+                        if (IsBelow(function, bridge))
+                        {
+                            resumedByBridge.Add(function);
+                        }
+                    }
+                }
+
                 var ret = device.Vdev.TryOpen(machine.Fds, out var file);
                 if (ret != 0 || file is null)
                 {
@@ -66,6 +83,15 @@ public static class FinalChecks
             }
 
             Quiesce(machine, pace);
+            foreach (var function in resumedByBridge)
+            {
+                if (function.Power.Status == RpmStatus.Active && function.Power.UsageCount == 0)
+                {
+                    function.Power.RequestIdle();
+                }
+            }
+
+            Quiesce(machine, pace);
             CheckIdle(machine, "after one more open/close");
         });
     }
@@ -75,6 +101,19 @@ public static class FinalChecks
         trace.Begin(what);
         action();
         trace.End("done");
+    }
+
+    private static bool IsBelow(PciDevice function, Device bridge)
+    {
+        for (var up = function.Parent; up is not null; up = up.Parent)
+        {
+            if (ReferenceEquals(up, bridge))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Teardown(StressMachine machine)
