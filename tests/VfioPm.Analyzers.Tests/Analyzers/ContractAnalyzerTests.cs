@@ -7,18 +7,7 @@ namespace VfioPm.Analyzers.Tests.Analyzers;
 /// <summary>VPM0011: a body that disagrees with its declared [Acquires*]/[Releases*]/[Requires*] contract.</summary>
 public sealed class ContractAnalyzerTests
 {
-    private const string Prelude = """
-        using VfioPm.Annotations;
-        using VfioPm.Runtime;
-        using VfioPm.Runtime.Power;
-        using VfioPm.Runtime.Vfio;
-        class Drv
-        {
-            public MemoryLock MemoryLock { get; } = new();
-            public Device Dev = null!;
-            static void Work() { }
-
-        """;
+    private const string Prelude = TestPreludes.Driver;
 
     // The members go into the prelude's class.
     private static Task VerifyAsync(string members) => Verify.AnalyzerAsync<ContractAnalyzer>(Prelude + "\n" + members + "\n}\n");

@@ -7,23 +7,7 @@ namespace VfioPm.Analyzers.Tests.Analyzers;
 /// <summary>VPM0004 / VPM0005 / VPM0006: device access without memory_lock, under a read hold where a write hold is needed, or without a runtime-PM reference.</summary>
 public sealed class DeviceAccessAnalyzerTests
 {
-    private const string Prelude = """
-        using VfioPm.Annotations;
-        using VfioPm.Runtime;
-        using VfioPm.Runtime.Power;
-        using VfioPm.Runtime.Vfio;
-        class Hw
-        {
-            public MemoryLock MemoryLock { get; } = new();
-            public Device Dev = null!;
-            readonly object _gate = new();
-            [GuardedBy("MemoryLock")] bool _engaged;
-            [GuardedBy("_gate")] int _count;
-            [DeviceAccess(MemoryLockMode.Shared)] int ReadBar() => 0;
-            [DeviceAccess(MemoryLockMode.Exclusive)] void SetState() { }
-            [DeviceAccess(MemoryLockMode.Shared, LockFree = true)] int ReadIoPort() => 0;
-
-        """;
+    private const string Prelude = TestPreludes.Hardware;
 
     // The members go into the prelude's class.
     private static Task VerifyAsync(string members) => Verify.AnalyzerAsync<DeviceAccessAnalyzer>(Prelude + "\n" + members + "\n}\n");

@@ -7,23 +7,7 @@ namespace VfioPm.Analyzers.Tests.Analyzers;
 /// <summary>VPM0009: a [GuardedBy] member accessed without its lock.</summary>
 public sealed class GuardedByAnalyzerTests
 {
-    private const string Prelude = """
-        using VfioPm.Annotations;
-        using VfioPm.Runtime;
-        using VfioPm.Runtime.Power;
-        using VfioPm.Runtime.Vfio;
-        class Hw
-        {
-            public MemoryLock MemoryLock { get; } = new();
-            public Device Dev = null!;
-            readonly object _gate = new();
-            [GuardedBy("MemoryLock")] bool _engaged;
-            [GuardedBy("_gate")] int _count;
-            [DeviceAccess(MemoryLockMode.Shared)] int ReadBar() => 0;
-            [DeviceAccess(MemoryLockMode.Exclusive)] void SetState() { }
-            [DeviceAccess(MemoryLockMode.Shared, LockFree = true)] int ReadIoPort() => 0;
-
-        """;
+    private const string Prelude = TestPreludes.Hardware;
 
     // The members go into the prelude's class.
     private static Task VerifyAsync(string members) => Verify.AnalyzerAsync<GuardedByAnalyzer>(Prelude + "\n" + members + "\n}\n");

@@ -7,18 +7,7 @@ namespace VfioPm.Analyzers.Tests.Analyzers;
 /// <summary>VPM0010: memory_lock acquired and released on every path, Clang TSA's cases in C#.</summary>
 public sealed class MemoryLockBalanceAnalyzerTests
 {
-    private const string Prelude = """
-        using VfioPm.Annotations;
-        using VfioPm.Runtime;
-        using VfioPm.Runtime.Power;
-        using VfioPm.Runtime.Vfio;
-        class Drv
-        {
-            public MemoryLock MemoryLock { get; } = new();
-            public Device Dev = null!;
-            static void Work() { }
-
-        """;
+    private const string Prelude = TestPreludes.Driver;
 
     // The members go into the prelude's class.
     private static Task VerifyAsync(string members) => Verify.AnalyzerAsync<MemoryLockBalanceAnalyzer>(Prelude + "\n" + members + "\n}\n");

@@ -7,18 +7,7 @@ namespace VfioPm.Analyzers.Tests.Analyzers;
 /// <summary>VPM0001 (a reference not put on some path), VPM0002 (a put without a held reference) and VPM0003 (GetSync's failure path) over the path shapes kernel fixes care about.</summary>
 public sealed class PmReferenceBalanceAnalyzerTests
 {
-    private const string DriverPrelude = """
-        using VfioPm.Annotations;
-        using VfioPm.Runtime;
-        using VfioPm.Runtime.Power;
-        using VfioPm.Runtime.Vfio;
-        class Drv
-        {
-            public MemoryLock MemoryLock { get; } = new();
-            public Device Dev = null!;
-            static void Work() { }
-
-        """;
+    private const string DriverPrelude = TestPreludes.Driver;
 
     private const string PmPrelude = """
         using System;

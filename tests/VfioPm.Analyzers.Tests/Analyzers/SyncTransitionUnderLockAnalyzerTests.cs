@@ -7,18 +7,7 @@ namespace VfioPm.Analyzers.Tests.Analyzers;
 /// <summary>VPM0007: synchronous runtime resume or suspend while memory_lock is held.</summary>
 public sealed class SyncTransitionUnderLockAnalyzerTests
 {
-    private const string Prelude = """
-        using VfioPm.Annotations;
-        using VfioPm.Runtime;
-        using VfioPm.Runtime.Power;
-        using VfioPm.Runtime.Vfio;
-        class Drv
-        {
-            public MemoryLock MemoryLock { get; } = new();
-            public Device Dev = null!;
-            static void Work() { }
-
-        """;
+    private const string Prelude = TestPreludes.Driver;
 
     // The members go into the prelude's class.
     private static Task VerifyAsync(string members) => Verify.AnalyzerAsync<SyncTransitionUnderLockAnalyzer>(Prelude + "\n" + members + "\n}\n");
