@@ -88,6 +88,14 @@ internal sealed class OperationVisitor
     {
         var key = ValueKey.Local(local);
         var subject = _body.SubjectOfLocal(local);
+
+        // A local that names an object of its own (a foreach variable, "link = next"): a new object, so nothing known
+        // about the members of the one it held before ("link.SupplierPreactivated" of the last iteration) holds.
+        if (subject.Kind == ValueKeyKind.Local)
+        {
+            states = Map(states, s => s.WithoutMemberFacts(local.Name));
+        }
+
         var tracked = subject.Kind == ValueKeyKind.Local && _body.TrackedSubjects.Contains(subject);
         var constant = tracked ? ResultValues.ConstantOf(value) : null;
         var copiesCondition = tracked && constant is null && local.Type.SpecialType == SpecialType.System_Boolean;

@@ -20,6 +20,7 @@ public sealed class LinkPort
     /// <summary>refcount_t rpm_active, starting at 1.</summary>
     public int RpmActive = 1;
 
+    [OwnsPmReference(nameof(Supplier))]
     public bool SupplierPreactivated;
 
     /// <summary>refcount_dec_not_one(): decrements unless the count is 1; true when it decremented.</summary>
@@ -42,6 +43,7 @@ public sealed class ConsumerPort
     public List<LinkPort> Suppliers { get; } = new();
 
     /// <summary>dev->power.runtime_auto: false while user space (or the PCI core) forbids runtime PM.</summary>
+    [ForgoesPmReference(nameof(Dev))]
     public bool RuntimeAuto;
 
     /// <summary>dev->power.links_count.</summary>
