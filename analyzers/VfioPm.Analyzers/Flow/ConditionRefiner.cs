@@ -72,7 +72,13 @@ internal sealed class ConditionRefiner
 
         if (ResultValues.ConstantOf(right) is { } onRight && ValueSet.WhereTrue(kind, onRight, valueOnLeft: true) is { } whereLeft)
         {
-            return RefineSubject(state, left, whereLeft);
+            return HeldUsageCount(state, left) is { } held ? Split(state, held, whereLeft) : RefineSubject(state, left, whereLeft);
+        }
+
+        if (ResultValues.ConstantOf(left) is { } onLeftCount && HeldUsageCount(state, right) is { } heldRight
+            && ValueSet.WhereTrue(kind, onLeftCount, valueOnLeft: false) is { } whereRightCount)
+        {
+            return Split(state, heldRight, whereRightCount);
         }
 
         if (ResultValues.ConstantOf(left) is { } onLeft && ValueSet.WhereTrue(kind, onLeft, valueOnLeft: false) is { } whereRight)
@@ -213,6 +219,27 @@ internal sealed class ConditionRefiner
         var f = subject.Known.Except(whereTrue);
         return (t.IsEmpty ? null : state.WithFact(subject.Key, t), f.IsEmpty ? null : state.WithFact(subject.Key, f));
     }
+
+    // "supplier.Power.UsageCount > 0" on a path that holds n references on supplier.Power: the count is at least n (the
+    // safety net of pm_runtime_release_supplier() never stops a loop that holds what it is about to put).
+    private ValueSet? HeldUsageCount(PathState state, IOperation op)
+    {
+        while (op is IConversionOperation or IParenthesizedOperation)
+        {
+            op = op is IConversionOperation c ? c.Operand : ((IParenthesizedOperation)op).Operand;
+        }
+
+        if (op is IPropertyReferenceOperation { Property: { Name: "UsageCount", ContainingType: { Name: "RuntimePm", ContainingNamespace: { Name: "Power", ContainingNamespace: { Name: "Runtime", ContainingNamespace.Name: "VfioPm" } } } }, Instance: { } pm }
+            && _body.PathOf(pm) is { } path && state.CountOf(new ResourceKey(path)) is > 0 and var count)
+        {
+            return ValueSet.Range(count, long.MaxValue);
+        }
+
+        return null;
+    }
+
+    private static (PathState?, PathState?) Split(PathState state, ValueSet known, ValueSet whereTrue) =>
+        (known.Overlaps(whereTrue) ? state : null, known.IsSubsetOf(whereTrue) ? null : state);
 
     private static bool IsScope(IOperation op, PathState state) => ValueSubjects.ValueOf(op, state) is { } value && state.Scopes.ContainsKey(value);
 }

@@ -165,6 +165,15 @@ internal sealed class ExitChecker
         {
             state.Origins.TryGetValue(kv.Key, out var origin);
             var getSyncFailure = IsGetSyncFailure(state, origin);
+            if (!getSyncFailure && origin?.Site is IInvocationOperation get && ContractForms.RecordingOwnerOf(get, _body.Method?.ContainingType) is { } owner)
+            {
+                // The object keeps its references on this device in state: the fix is at the get (record it, or do not
+                // take it), so that is where the leak is reported.
+                _sink.Report(FindingKind.PmLeak, kv.Key, get.Syntax.GetLocation(), exit.Location,
+                    exit.Detail + ", nor handed to '" + owner + "', which owns the object's references on it");
+                continue;
+            }
+
             _sink.Report(FindingKind.PmLeak, kv.Key, exit.Location, origin?.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure);
         }
     }

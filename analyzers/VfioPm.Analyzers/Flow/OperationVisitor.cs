@@ -58,6 +58,8 @@ internal sealed class OperationVisitor
                 return states;
             case IFlowCaptureOperation capture:
                 return Map(states, s => s.WithValue(ValueKey.Capture(capture.Id), ValueSubjects.ValueOf(capture.Value, s)));
+            case IIncrementOrDecrementOperation or ICompoundAssignmentOperation when ContractForms.CountedStepOf(op) is { } step:
+                return _effects.Forms.ApplyCountedStep(step.Target, step.Delta, op, Written(step.Target, states));
             case ISimpleAssignmentOperation when ContractForms.OwnershipWriteOf(op) is { } write:
                 return _effects.Forms.ApplyOwnershipWrite(write.Target, write.Value, op, states);
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
@@ -214,6 +216,11 @@ internal sealed class OperationVisitor
         if (ContractForms.OwnershipWriteOf(invocation) is { } write)
         {
             return _effects.Forms.ApplyOwnershipWrite(write.Target, write.Value, invocation, states);
+        }
+
+        if (ContractForms.CountedStepOf(invocation) is { } step)
+        {
+            return _effects.Forms.ApplyCountedStep(step.Target, step.Delta, invocation, states);
         }
 
         var contract = _body.Contracts.For(invocation.TargetMethod);

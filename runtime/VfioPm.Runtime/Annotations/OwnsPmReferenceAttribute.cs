@@ -36,4 +36,15 @@ public sealed class OwnsPmReferenceAttribute : Attribute
     /// (the open reference when <c>disable_idle_d3</c> is set).
     /// </summary>
     public string? Unless { get; set; }
+
+    /// <summary>
+    /// Counted ownership: the integer member counts the references the object owns, one per unit, whatever its
+    /// starting value. Each increment (<c>++</c>, <c>+= 1</c>, <c>Interlocked.Increment</c>) hands one reference from the
+    /// path to the object; each decrement hands one back, which the path must put. Models a device link's
+    /// <c>rpm_active</c>: <c>rpm_get_suppliers()</c> counts every supplier reference it keeps (<c>refcount_inc()</c>)
+    /// and <c>pm_runtime_release_supplier()</c> puts one per <c>refcount_dec_not_one()</c>. A helper that decrements
+    /// only sometimes declares what it hands back like any conditional acquire:
+    /// <c>[AcquiresPmReference(nameof(Supplier), OnSuccess = true)] bool DecNotOne()</c>, and its body is checked.
+    /// </summary>
+    public bool Counted { get; set; }
 }
