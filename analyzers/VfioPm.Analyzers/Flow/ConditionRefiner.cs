@@ -70,6 +70,13 @@ internal sealed class ConditionRefiner
             }
         }
 
+        if (kind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals && (Swapped(state, left, right) ?? Swapped(state, right, left)) is { } swap)
+        {
+            // A counted compare-and-exchange's result against its comparand: equal exactly when it swapped.
+            var (swappedState, keptState) = RefineSubject(state, swap, ValueSet.One);
+            return kind == BinaryOperatorKind.Equals ? (swappedState, keptState) : (keptState, swappedState);
+        }
+
         if (ResultValues.ConstantOf(right) is { } onRight && ValueSet.WhereTrue(kind, onRight, valueOnLeft: true) is { } whereLeft)
         {
             return HeldUsageCount(state, left) is { } held ? Split(state, held, whereLeft) : RefineSubject(state, left, whereLeft);
@@ -236,6 +243,19 @@ internal sealed class ConditionRefiner
         }
 
         return null;
+    }
+
+    // The result of a counted compare-and-exchange (ContractForms.CountedExchangeOf) compared with its own comparand.
+    private IOperation? Swapped(PathState state, IOperation result, IOperation other)
+    {
+        if (ValueSubjects.ValueOf(result, state) is not { Kind: ValueKeyKind.Result, Identity: IInvocationOperation call }
+            || ContractForms.CountedExchangeOf(call) is not { } exchange)
+        {
+            return null;
+        }
+
+        var comparand = _body.SubjectOf(exchange.Comparand);
+        return comparand is not null && comparand.Equals(_body.SubjectOf(other)) ? result : null;
     }
 
     private static (PathState?, PathState?) Split(PathState state, ValueSet known, ValueSet whereTrue) =>

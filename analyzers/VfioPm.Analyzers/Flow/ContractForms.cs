@@ -472,6 +472,47 @@ internal sealed class ContractForms
         }
     }
 
+    /// <summary>
+    /// A compare-and-exchange step of a counted owning member (the loop of <c>refcount_dec_not_one()</c>):
+    /// <c>Interlocked.CompareExchange(ref m, seen - 1, seen)</c>, with the number of references it moves when it swaps
+    /// and the comparand the caller compares the result with (equal: it swapped).
+    /// </summary>
+    public static (IOperation Target, int Delta, IOperation Comparand)? CountedExchangeOf(IOperation op)
+    {
+        if (op is IInvocationOperation { TargetMethod: { Name: "CompareExchange", ContainingType: { Name: "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } } call
+            && call.Arguments.Length == 3 && call.Arguments[0].Value is IFieldReferenceOperation field && IsCounted(field))
+        {
+            var value = FlowBody.OffsetOperand(Unwrap(call.Arguments[1].Value), out var offset);
+            var comparand = Unwrap(call.Arguments[2].Value);
+            if (offset is >= -16 and <= 16 and not 0 && Unwrap(value) is ILocalReferenceOperation v && comparand is ILocalReferenceOperation c
+                && SymbolEqualityComparer.Default.Equals(v.Local, c.Local))
+            {
+                return (field, (int)offset, comparand);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The states after a counted compare-and-exchange: swapped (the step applied, result fact 1) or not (0).</summary>
+    public IReadOnlyCollection<PathState> ApplyCountedExchange(IInvocationOperation call, IOperation target, int delta, IReadOnlyCollection<PathState> states)
+    {
+        var result = new HashSet<PathState>();
+        foreach (var state in states)
+        {
+            result.Add(state.WithFact(ValueKey.Result(call), ValueSet.Zero));
+        }
+
+        foreach (var swapped in ApplyCountedStep(target, delta, call, states))
+        {
+            result.Add(swapped.WithFact(ValueKey.Result(call), ValueSet.One));
+        }
+
+        return result;
+    }
+
+    private static IOperation Unwrap(IOperation op) => op is IConversionOperation c ? Unwrap(c.Operand) : op is IParenthesizedOperation p ? Unwrap(p.Operand) : op;
+
     private static bool IsCounted(IOperation target) => MemberOf(target) is { } member && ContractReader.OwnershipOf(member) is { Counted: true };
 
     private static IOperation? InstanceOf(IOperation target) => target switch

@@ -223,6 +223,11 @@ internal sealed class OperationVisitor
             return _effects.Forms.ApplyCountedStep(step.Target, step.Delta, invocation, states);
         }
 
+        if (ContractForms.CountedExchangeOf(invocation) is { } exchange)
+        {
+            return _effects.Forms.ApplyCountedExchange(invocation, exchange.Target, exchange.Delta, states);
+        }
+
         var contract = _body.Contracts.For(invocation.TargetMethod);
         if (contract.IsEmpty)
         {
