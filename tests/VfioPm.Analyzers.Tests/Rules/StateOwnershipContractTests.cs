@@ -354,6 +354,18 @@ public sealed class StateOwnershipContractTests
         """);
 
     [Fact]
+    public Task ADecNotOneHelperThatHidesItsDecrementIsAContractMismatch() => Check("""
+        [AcquiresPmReference("link.Supplier", OnSuccess = true)]
+        static bool DecNotOne(Link link)
+        {
+            if (link.RpmActive == 1)
+                return false;
+            link.RpmActive--;
+            {|VPM0011:return false;|}
+        }
+        """);
+
+    [Fact]
     public Task RefcountDecNotOneAsACompareExchangeLoopIsChecked() => Check("""
         // refcount_dec_not_one() on a lock-free count: one unit off only when the exchange happened.
         [AcquiresPmReference("link.Supplier", OnSuccess = true)]
