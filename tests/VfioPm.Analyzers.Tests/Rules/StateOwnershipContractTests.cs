@@ -301,6 +301,35 @@ public sealed class StateOwnershipContractTests
         """);
 
     [Fact]
+    public Task EveryFormOfStepMovesItsNumberOfReferences() => Check("""
+        // Two references handed over at once, then given back one by one through the lock-free forms.
+        static void TwoThenBack(Link link)
+        {
+            link.Supplier.Power.GetNoResume();
+            link.Supplier.Power.GetNoResume();
+            link.RpmActive += 2;
+
+            Interlocked.Decrement(ref link.RpmActive);
+            link.Supplier.Power.PutNoIdle();
+            Interlocked.Add(ref link.RpmActive, -1);
+            link.Supplier.Power.PutNoIdle();
+        }
+
+        // A reset of the count is no step: it moves nothing (and a put after it has nothing to put).
+        static void Reset(Link link)
+        {
+            link.RpmActive = 1;
+            {|VPM0002:link.Supplier.Power.PutNoIdle()|};
+        }
+
+        static void OneTooMany(Link link)
+        {
+            link.Supplier.Power.GetNoResume();
+            {|VPM0002:link.RpmActive += 2|};
+        }
+        """);
+
+    [Fact]
     public Task ReleaseSupplierPutsOneReferencePerUnitTakenOff() => Check("""
         // pm_runtime_release_supplier(): the usage-count check is a safety net for a saturated rpm_active; a path
         // that holds the reference it is about to put knows the count is not zero.
