@@ -8,7 +8,9 @@ namespace VfioPm.Analyzers.Flow;
 
 /// <summary>
 /// The contract forms of the kernel's ownership patterns: contracts waived by a latched flag (disable_idle_d3), release
-/// on success (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]).
+/// on success (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]),
+/// of <c>this</c> or of any object a path names (a parameter, a local, a foreach variable). Counted owners are in
+/// ContractForms.Counted.cs, where a kept reference belongs in ContractForms.Recorded.cs.
 /// </summary>
 /// <remarks>
 /// Invariants:
@@ -22,7 +24,7 @@ namespace VfioPm.Analyzers.Flow;
 /// knows the member to have is no transfer.</item>
 /// </list>
 /// </remarks>
-internal sealed class ContractForms
+internal sealed partial class ContractForms
 {
     private readonly FlowBody _body;
     private readonly FindingSink _sink;
@@ -367,184 +369,6 @@ internal sealed class ContractForms
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// For a get called directly on a device member's runtime-PM object (<c>Dev.Power.GetNoResume()</c>): the
-    /// [OwnsPmReference] member of the same object that records references on that device (<c>D3Prevented</c>), or null.
-    /// A reference such an object keeps past the method belongs in that member; one that is neither put nor handed to it
-    /// is reported at the get (<c>snd_sof_handle_fw_exception()</c> before d3_prevented).
-    /// </summary>
-    public static string? RecordingOwnerOf(IInvocationOperation get, INamedTypeSymbol? within)
-    {
-        if (within is null)
-        {
-            return null;
-        }
-
-        var receiver = get.Instance;
-        while (receiver is IConversionOperation conversion)
-        {
-            receiver = conversion.Operand;
-        }
-
-        if (receiver is not IPropertyReferenceOperation { Property.Name: "Power", Instance: { } device } || MemberOf(device) is not { } deviceMember || InstanceOf(device) is null)
-        {
-            return null;
-        }
-
-        for (var t = deviceMember.ContainingType; t is not null; t = t.BaseType)
-        {
-            foreach (var candidate in t.GetMembers())
-            {
-                // Only a member this code can write is a place to hand the reference to (not a latched flag, not
-                // another type's private state).
-                var writable = candidate is IFieldSymbol { IsReadOnly: false, IsConst: false } or IPropertySymbol { SetMethod.IsInitOnly: false };
-                if (writable && ContractReader.OwnershipOf(candidate) is { Forgoes: false, Unless: null } ownership && ownership.Device == deviceMember.Name
-                    && Writes(within, candidate))
-                {
-                    return candidate.Name;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    // Whether code of `within` may write `member`: public or internal, or within its own type (nested types included),
-    // or protected from a derived type.
-    private static bool Writes(INamedTypeSymbol within, ISymbol member)
-    {
-        if (member.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal)
-        {
-            return true;
-        }
-
-        for (var t = within; t is not null; t = t.ContainingType)
-        {
-            if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, member.ContainingType.OriginalDefinition))
-            {
-                return true;
-            }
-
-            if (member.DeclaredAccessibility is Accessibility.Protected or Accessibility.ProtectedAndInternal)
-            {
-                for (var b = t.BaseType; b is not null; b = b.BaseType)
-                {
-                    if (SymbolEqualityComparer.Default.Equals(b.OriginalDefinition, member.ContainingType.OriginalDefinition))
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
-    }
-
-    // ---- counted ownership ----------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// A step of a counted owning member ([OwnsPmReference(Counted = true)]): the member and the number of references it
-    /// moves — positive for an increment (the path hands them to the object), negative for a decrement (the object hands
-    /// them back). <c>m++</c>, <c>m += 2</c>, <c>m--</c>, <c>Interlocked.Increment(ref m)</c>, <c>Interlocked.Add(ref m, -1)</c>.
-    /// </summary>
-    public static (IOperation Target, int Delta)? CountedStepOf(IOperation op)
-    {
-        switch (op)
-        {
-            case IIncrementOrDecrementOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } step when IsCounted(step.Target):
-                return (step.Target, step.Kind == OperationKind.Increment ? 1 : -1);
-            case ICompoundAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation, OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound
-                when IsCounted(compound.Target) && ResultValues.ConstantOf(compound.Value) is { } amount && amount is >= -16 and <= 16:
-                return (compound.Target, (int)(compound.OperatorKind == BinaryOperatorKind.Add ? amount : -amount));
-            case IInvocationOperation { TargetMethod: { ContainingType: { Name: "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } method } call
-                when call.Arguments.Length > 0 && call.Arguments[0].Value is IFieldReferenceOperation field && IsCounted(field):
-                return method.Name switch
-                {
-                    "Increment" => (field, 1),
-                    "Decrement" => (field, -1),
-                    "Add" when call.Arguments.Length == 2 && ResultValues.ConstantOf(call.Arguments[1].Value) is { } added && added is >= -16 and <= 16 => (field, (int)added),
-                    _ => null,
-                };
-            default:
-                return null;
-        }
-    }
-
-    /// <summary>
-    /// A compare-and-exchange step of a counted owning member (the loop of <c>refcount_dec_not_one()</c>):
-    /// <c>Interlocked.CompareExchange(ref m, seen - 1, seen)</c>, with the number of references it moves when it swaps
-    /// and the comparand the caller compares the result with (equal: it swapped).
-    /// </summary>
-    public static (IOperation Target, int Delta, IOperation Comparand)? CountedExchangeOf(IOperation op)
-    {
-        if (op is IInvocationOperation { TargetMethod: { Name: "CompareExchange", ContainingType: { Name: "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } } call
-            && call.Arguments.Length == 3 && call.Arguments[0].Value is IFieldReferenceOperation field && IsCounted(field))
-        {
-            var value = FlowBody.OffsetOperand(Unwrap(call.Arguments[1].Value), out var offset);
-            var comparand = Unwrap(call.Arguments[2].Value);
-            if (offset is >= -16 and <= 16 and not 0 && Unwrap(value) is ILocalReferenceOperation v && comparand is ILocalReferenceOperation c
-                && SymbolEqualityComparer.Default.Equals(v.Local, c.Local))
-            {
-                return (field, (int)offset, comparand);
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The states after a counted compare-and-exchange: swapped (the step applied, result fact 1) or not (0).</summary>
-    public IReadOnlyCollection<PathState> ApplyCountedExchange(IInvocationOperation call, IOperation target, int delta, IReadOnlyCollection<PathState> states)
-    {
-        var result = new HashSet<PathState>();
-        foreach (var state in states)
-        {
-            result.Add(state.WithFact(ValueKey.Result(call), ValueSet.Zero));
-        }
-
-        foreach (var swapped in ApplyCountedStep(target, delta, call, states))
-        {
-            result.Add(swapped.WithFact(ValueKey.Result(call), ValueSet.One));
-        }
-
-        return result;
-    }
-
-    private static IOperation Unwrap(IOperation op) => op is IConversionOperation c ? Unwrap(c.Operand) : op is IParenthesizedOperation p ? Unwrap(p.Operand) : op;
-
-    private static bool IsCounted(IOperation target) => MemberOf(target) is { } member && ContractReader.OwnershipOf(member) is { Counted: true };
-
-    private static IOperation? InstanceOf(IOperation target) => target switch
-    {
-        IFieldReferenceOperation f => f.Instance,
-        IPropertyReferenceOperation p => p.Instance,
-        _ => null,
-    };
-
-    /// <summary>
-    /// Applies a step of a counted owning member: an increment hands the path's references to the object (a hand-over
-    /// the path cannot pay is owed and reported at the exit, VPM0002 at the step), a decrement hands the object's back
-    /// to the path (which must put them: VPM0001 at the exit). What the member's value is does not matter: the count
-    /// starts anywhere (rpm_active starts at 1).
-    /// </summary>
-    public IReadOnlyCollection<PathState> ApplyCountedStep(IOperation target, int delta, IOperation site, IReadOnlyCollection<PathState> states)
-    {
-        var member = MemberOf(target)!;
-        var ownership = ContractReader.OwnershipOf(member)!;
-        if (delta == 0 || InstanceOf(target) is not { } instance || _body.PathOf(instance) is not { } owner)
-        {
-            return states;
-        }
-
-        var device = PmKeyOfMemberPath(member.ContainingType, owner, ownership.Device);
-        return OperationVisitor.Map(states, state =>
-        {
-            var count = state.CountOf(device) - delta;
-            return delta < 0
-                ? state.WithPm(device, count, new Origin(site, HeldOnFailure: false))
-                : state.WithPm(device, count).WithValue(Owed(device), count < 0 ? ValueKey.Result(site) : null);
-        });
     }
 
     private HashSet<ResourceKey>? _receivable;
