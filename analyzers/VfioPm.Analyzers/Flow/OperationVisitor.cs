@@ -52,6 +52,16 @@ internal sealed class OperationVisitor
         {
             case IInvocationOperation invocation:
                 _observer?.Invoke(invocation, states);
+                if (_body.ForEach.OfEnumerator(invocation) is { } started)
+                {
+                    return Map(states, s => ForEachLoops.Start(s, started));
+                }
+
+                if (_body.ForEach.OfMoveNext(invocation) is { } moved)
+                {
+                    return Map(states, s => ForEachLoops.Advance(s, moved, invocation));
+                }
+
                 return ApplyInvocation(invocation, states);
             case IFieldReferenceOperation or IPropertyReferenceOperation:
                 _observer?.Invoke(op, states);
@@ -93,9 +103,17 @@ internal sealed class OperationVisitor
         var copiesCondition = tracked && constant is null && local.Type.SpecialType == SpecialType.System_Boolean;
         if (!copiesCondition)
         {
+            // "failed = cur" in a foreach: the local names the element at the loop's position from now on.
+            var named = _body.ForEach.NamedElement(value);
+            var marker = ValueKey.Marker(local);
             return Map(states, s =>
             {
-                var next = s.WithIndexReassigned(key).WithoutFact(key).WithValue(key, ValueSubjects.ValueOf(value, s));
+                var next = s.WithIndexReassigned(key).WithoutFact(key).WithValue(key, ValueSubjects.ValueOf(value, s)).WithValue(marker, named?.Position);
+                if (named is { ElementNotNull: true } && tracked)
+                {
+                    return next.WithFact(key, ValueSet.NonZero);
+                }
+
                 if (!tracked || next.Values.ContainsKey(key))
                 {
                     return next;

@@ -18,6 +18,17 @@ internal enum ValueKeyKind : byte
     /// value each time it is read until the method assigns that path or a prefix of it.
     /// </summary>
     Member,
+    /// <summary>
+    /// The position of a foreach variable's current element in its collection (0 for the first): -1 where the loop's
+    /// enumerator is created, one more at each MoveNext. Element holds taken through the variable count from it.
+    /// </summary>
+    Iteration,
+    /// <summary>
+    /// A holder in <see cref="PathState.Values"/>, never a fact: the local was assigned a foreach variable (the kernel's
+    /// "remember the failing device"), so it names the element at that loop's <see cref="Iteration"/> position, which
+    /// is the holder's value. Any other write to the local drops it.
+    /// </summary>
+    Marker,
 }
 
 /// <summary>
@@ -45,6 +56,12 @@ internal readonly struct ValueKey : IEquatable<ValueKey>
     public static ValueKey Capture(CaptureId id) => new(ValueKeyKind.Capture, id);
 
     public static ValueKey Member(string path) => new(ValueKeyKind.Member, path);
+
+    /// <summary>The position of <paramref name="variable"/>'s element (a foreach iteration variable).</summary>
+    public static ValueKey Iteration(ILocalSymbol variable) => new(ValueKeyKind.Iteration, variable);
+
+    /// <summary>The marker holder of <paramref name="local"/>: which foreach position it names, if any.</summary>
+    public static ValueKey Marker(ILocalSymbol local) => new(ValueKeyKind.Marker, local);
 
     /// <summary>The call site of a <see cref="ValueKeyKind.Result"/> key.</summary>
     public IOperation? Site => Kind == ValueKeyKind.Result ? (IOperation)Identity : null;
