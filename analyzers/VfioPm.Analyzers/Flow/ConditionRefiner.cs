@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -136,23 +137,20 @@ internal sealed class ConditionRefiner
         };
     }
 
-    // "i >= 0" false for an index declared as "X.Count - 1", with every element of X still held: the loop that puts
-    // them from the last one down never ran, so X is empty and nothing is held.
+    // "i >= 0" false for an index set to "X.Count - 1" (declared so, or on this path), with every element of X still
+    // held: the loop that puts them from the last one down never ran, so X is empty and what was held of it vacuous.
     private (PathState?, PathState?) RefineReverseStart((PathState? WhenTrue, PathState? WhenFalse) refined, IBinaryOperation test)
     {
         if (refined.WhenFalse is not { } whenFalse || test.OperatorKind != BinaryOperatorKind.GreaterThanOrEqual
             || test.RightOperand.ConstantValue is not { HasValue: true, Value: 0 } || IndexLocal(test.LeftOperand) is not { } index
-            || _body.Reverse.CollectionCountingDown(index) is not { } collection)
+            || (_body.Reverse.CollectionCountingDown(index) ?? whenFalse.LastElementOf(index)) is not { } collection)
         {
             return refined;
         }
 
-        foreach (var kv in whenFalse.Elements)
+        if (whenFalse.Elements.Any(kv => kv.Value.Kind == ElementHoldKind.All && kv.Key.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal)))
         {
-            if (kv.Value.Kind == ElementHoldKind.All && kv.Key.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal))
-            {
-                whenFalse = whenFalse.WithElements(kv.Key, null);
-            }
+            whenFalse = ForEachLoops.Empty(whenFalse, collection);
         }
 
         return (refined.WhenTrue, whenFalse);

@@ -207,12 +207,23 @@ internal sealed class ContractEffects
         return state.WithElements(key, null); // every element, or vacuously none of an empty collection
     }
 
-    // A put on a foreach variable with nothing counted on it, over a collection this path holds elements of: the
-    // element at the loop's position (ForEachLoops).
-    private PathState? ReleaseOfElement(IInvocationOperation invocation, ResourceKey key, PathState state, bool isLock) =>
-        !state.Elements.IsEmpty && _body.ForEach.ElementOf(invocation, key) is { } element && state.ElementsOf(element.Element) is not null
-            ? _elements.ReleaseCurrent(invocation, element.Element, element.Position, state, isLock)
-            : null;
+    // A put on a foreach variable with nothing counted on it: over a collection this path holds elements of, the
+    // element at the loop's position; over one that some foreach of the body takes elements of but this path took
+    // none, not judged (ForEachLoops.TakenInSomeLoop); otherwise null (a put without a get).
+    private PathState? ReleaseOfElement(IInvocationOperation invocation, ResourceKey key, PathState state, bool isLock)
+    {
+        if (_body.ForEach.ElementOf(invocation, key) is not { } element)
+        {
+            return null;
+        }
+
+        if (state.ElementsOf(element.Element) is not null)
+        {
+            return _elements.ReleaseCurrent(invocation, element.Element, element.Position, state, isLock);
+        }
+
+        return _body.ForEach.TakenInSomeLoop(element.Element, isLock) ? state : null;
+    }
 
     private PathState ReleasePm(IInvocationOperation invocation, ResourceKey key, PathState state)
     {

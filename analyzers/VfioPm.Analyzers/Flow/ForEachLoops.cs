@@ -38,6 +38,7 @@ internal sealed class ForEachLoops
     private readonly FlowBody _body;
     private Dictionary<SyntaxNode, ForEachLoop>? _loops;
     private Dictionary<ILocalSymbol, ForEachLoop>? _variables;
+    private HashSet<(ResourceKey, bool)>? _taken;
 
     public ForEachLoops(FlowBody body) => _body = body;
 
@@ -92,6 +93,44 @@ internal sealed class ForEachLoops
         return null;
     }
 
+    /// <summary>
+    /// Whether some foreach of the body takes elements of <paramref name="element"/> through its variable. A put on a
+    /// foreach variable on a path that took none is then not judged: which elements a conditional taking loop took
+    /// and a conditional putting loop puts cannot be matched one by one (the same filter on both is the common,
+    /// correct form).
+    /// </summary>
+    public bool TakenInSomeLoop(ResourceKey element, bool isLock)
+    {
+        var taken = _taken;
+        if (taken is null)
+        {
+            // Built whole, then published (rules read a finished result from several threads).
+            Build();
+            taken = new HashSet<(ResourceKey, bool)>();
+            foreach (var op in ResourceKeys.Walk(_body.Cfg.OriginalOperation))
+            {
+                if (op is not IInvocationOperation call || _body.Contracts.For(call.TargetMethod) is not { IsEmpty: false } contract)
+                {
+                    continue;
+                }
+
+                if (contract.AcquiresPm && _body.ComputeKey(call, contract.AcquiresPmTarget, isLock: false) is { } pm && ElementOf(call, pm) is { } pmElement)
+                {
+                    taken.Add((pmElement.Element, false));
+                }
+
+                if (contract.AcquiresLock != LockMode.None && _body.ComputeKey(call, contract.AcquiresLockTarget, isLock: true) is { } held && ElementOf(call, held) is { } lockElement)
+                {
+                    taken.Add((lockElement.Element, true));
+                }
+            }
+
+            _taken = taken;
+        }
+
+        return taken.Contains((element, isLock));
+    }
+
     /// <summary>Where the enumerator is created: the position starts before the first element.</summary>
     public static PathState Start(PathState state, ForEachLoop loop) =>
         state.WithIndexReassigned(loop.Position).WithFact(loop.Position, ValueSet.Single(-1));
@@ -124,12 +163,21 @@ internal sealed class ForEachLoops
         return state.WithIndexShifted(position, 1);
     }
 
+    // The element at the position was taken: the Prefix grows when every element before it was taken too; when some may
+    // have been skipped (or the position is not known exactly) at least this one is held (Partial).
     private static ElementHold Grown(PathState state, ResourceKey element, ValueKey position, int count, IOperation site, bool isLock)
     {
         var hold = state.ElementsOf(element);
         var first = hold is null && state.Facts.TryGetValue(position, out var at) && at.AsConstant == 0;
         var next = hold is { Kind: ElementHoldKind.Prefix, Offset: 0 } && hold.Index.Equals(position);
-        return count == 1 && (first || next) ? ElementHold.Prefix(position, 1, hold?.Site ?? site, isLock) : ElementHold.Unknown(site, isLock);
+        if (count == 1 && (first || next))
+        {
+            return ElementHold.Prefix(position, 1, hold?.Site ?? site, isLock);
+        }
+
+        return count == 1 && (hold is null || (hold.Kind is ElementHoldKind.Prefix or ElementHoldKind.Partial && hold.Index.Equals(position)))
+            ? ElementHold.Partial(position, hold?.Site ?? site, isLock)
+            : ElementHold.Unknown(site, isLock);
     }
 
     /// <summary>
@@ -227,7 +275,7 @@ internal sealed class ForEachLoops
                 continue;
             }
 
-            whenTrue = whenTrue.WithElements(kv.Key, hold.Offset < 0 ? ElementHold.Partial(hold.Site, hold.IsLock) : ElementHold.Emptied(hold.Site, hold.IsLock));
+            whenTrue = whenTrue.WithElements(kv.Key, hold.Offset < 0 ? ElementHold.Partial(loop.Position, hold.Site, hold.IsLock) : ElementHold.Emptied(hold.Site, hold.IsLock));
             whenFalse = whenFalse.WithElements(kv.Key, hold with { BeforeStop = true });
         }
 
@@ -244,7 +292,7 @@ internal sealed class ForEachLoops
                 && kv.Value.Kind is ElementHoldKind.UpTo or ElementHoldKind.Prefix)
             {
                 var emptied = kv.Value.Kind == ElementHoldKind.UpTo ? kv.Value.Offset >= 0 : kv.Value.Offset == 0;
-                state = state.WithElements(kv.Key, emptied ? ElementHold.Emptied(kv.Value.Site, kv.Value.IsLock) : ElementHold.Partial(kv.Value.Site, kv.Value.IsLock));
+                state = state.WithElements(kv.Key, emptied ? ElementHold.Emptied(kv.Value.Site, kv.Value.IsLock) : ElementHold.Partial(loop.Position, kv.Value.Site, kv.Value.IsLock));
             }
         }
 

@@ -150,6 +150,53 @@ public sealed class ForEachUnwindTests
             }
         """);
 
+    // rpm_get_suppliers() without the hand-over to rpm_active: get_sync on every device that has runtime PM.
+    [Fact]
+    public Task TakingLoopThatSkipsSomeElementsStillLeaksWhatItTook() => Check("""
+            int GetSuppliers()
+            {
+                foreach (var cur in Devices)
+                {
+                    int retval;
+
+                    if (cur.NoPm)
+                        continue;
+
+                    retval = cur.Pdev.Power.GetSync();
+                    if (retval < 0 && retval != -Errno.EACCES)
+                    {
+                        cur.Pdev.Power.PutNoIdle();
+                        {|VPM0001:return retval;|}
+                    }
+                }
+
+                {|VPM0001:return 0;|}
+            }
+        """);
+
+    // The same filter on the taking and the putting loop: which elements were taken cannot be matched one by one, so
+    // the pair is not judged (no false positive), where the taking loop alone leaks (above).
+    [Fact]
+    public Task ConditionalTakeAllThenConditionalPutAllIsNotReported() => Check("""
+            void Quiesce()
+            {
+                foreach (var cur in Devices)
+                {
+                    if (cur.NoPm)
+                        continue;
+                    cur.Pdev.Power.GetNoResume();
+                }
+
+                Work();
+
+                foreach (var cur in Devices)
+                {
+                    if (!cur.NoPm)
+                        cur.Pdev.Power.PutNoIdle();
+                }
+            }
+        """);
+
     [Fact]
     public Task GetAndPutInEachIterationIsBalancedAndGuardsTheAccess() => Check("""
             void Poke()

@@ -19,7 +19,9 @@ internal enum ElementHoldKind : byte
     UpTo,
     /// <summary>
     /// At least one element is held, in a shape the domain does not describe: a put-all loop over elements held whole
-    /// skipped some. Reported where the path leaves, like a Prefix that is not empty.
+    /// skipped some, or a taking loop skipped some before it took one. Reported where the path leaves, like a Prefix
+    /// that is not empty. Index is the loop that made it: its own later puts keep it Partial; a put from another loop
+    /// (the matching conditional put-all) cannot be matched element by element, so it makes the hold Unknown.
     /// </summary>
     Partial,
     /// <summary>
@@ -60,7 +62,7 @@ internal sealed record ElementHold(ElementHoldKind Kind, ValueKey? Index, int Of
 
     public static ElementHold UpTo(ValueKey index, int offset, ValueKey stop, IOperation site, bool isLock) => new(ElementHoldKind.UpTo, index, offset, site, isLock, stop);
 
-    public static ElementHold Partial(IOperation site, bool isLock) => new(ElementHoldKind.Partial, null, 0, site, isLock);
+    public static ElementHold Partial(ValueKey? index, IOperation site, bool isLock) => new(ElementHoldKind.Partial, index, 0, site, isLock);
 
     public static ElementHold Emptied(IOperation site, bool isLock) => new(ElementHoldKind.Emptied, null, 0, site, isLock);
 

@@ -248,6 +248,21 @@ internal sealed class PathState
         return With(Pm, Locks, Facts, Values, Origins, Scopes, elements);
     }
 
+    /// <summary>
+    /// The collection whose last element <paramref name="index"/> was set to on this path ("cur = X.Count - 1", not
+    /// moved since), from its <see cref="ValueKeyKind.Marker"/>; null otherwise.
+    /// </summary>
+    public string? LastElementOf(ILocalSymbol index)
+    {
+        if (Values.TryGetValue(ValueKey.Marker(index), out var named) && named.Kind == ValueKeyKind.Member && named.Identity is string count
+            && count.EndsWith(".Count", System.StringComparison.Ordinal))
+        {
+            return count.Substring(0, count.Length - 6);
+        }
+
+        return null;
+    }
+
     /// <summary>Forgets the facts about locals, parameters and members, keeping those about call results.</summary>
     public PathState WithoutSubjectFacts()
     {

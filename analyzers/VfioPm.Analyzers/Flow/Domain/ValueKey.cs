@@ -24,9 +24,10 @@ internal enum ValueKeyKind : byte
     /// </summary>
     Iteration,
     /// <summary>
-    /// A holder in <see cref="PathState.Values"/>, never a fact: the local was assigned a foreach variable (the kernel's
-    /// "remember the failing device"), so it names the element at that loop's <see cref="Iteration"/> position, which
-    /// is the holder's value. Any other write to the local drops it.
+    /// A holder in <see cref="PathState.Values"/>, never a fact: which element a local names. Assigned a foreach
+    /// variable (the kernel's "remember the failing device"), it names the element at that loop's
+    /// <see cref="Iteration"/> position, the holder's value; assigned "X.Count - 1" (an index set to the last element,
+    /// for a loop that puts from there down), the value is the member path "X.Count". Any other write drops it.
     /// </summary>
     Marker,
 }
