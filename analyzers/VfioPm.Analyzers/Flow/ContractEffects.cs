@@ -185,7 +185,7 @@ internal sealed class ContractEffects
     // A per-element acquire contract: one on every element of the collection. Taken again while some are held is a
     // shape the domain does not describe (unknown, silent).
     private static PathState AcquireEvery(IInvocationOperation invocation, ResourceKey key, PathState state, bool isLock) =>
-        state.WithElements(key, state.ElementsOf(key) is null ? ElementHold.All(invocation, isLock) : ElementHold.Unknown(invocation, isLock));
+        state.WithElements(key, state.ElementsOf(key) is null or { Kind: ElementHoldKind.Vacuous } ? ElementHold.All(invocation, isLock) : ElementHold.Unknown(invocation, isLock));
 
     // A per-element release contract: puts every element. With none held on the path it is the put without a get.
     private PathState ReleaseEvery(IInvocationOperation invocation, ResourceKey key, PathState state, bool isLock)
@@ -204,14 +204,26 @@ internal sealed class ContractEffects
             return state;
         }
 
-        return state.WithElements(key, null);
+        return state.WithElements(key, null); // every element, or vacuously none of an empty collection
     }
 
-    // A put on a foreach variable over a collection held per element: one of those elements, accounted where the loop
-    // is exhausted (ForEachLoops), not a put of its own.
-    private bool PutOfHeldElement(IInvocationOperation invocation, ResourceKey key, PathState state) =>
-        !state.Elements.IsEmpty && _body.ForEach.ElementKeyOf(invocation, key) is { } elementKey
-        && state.ElementsOf(elementKey) is { Kind: ElementHoldKind.All or ElementHoldKind.Unknown };
+    // A put on a foreach variable with nothing counted on it: over a collection this path holds elements of, the
+    // element at the loop's position; over one that some foreach of the body takes elements of but this path took
+    // none, not judged (ForEachLoops.TakenInSomeLoop); otherwise null (a put without a get).
+    private PathState? ReleaseOfElement(IInvocationOperation invocation, ResourceKey key, PathState state, bool isLock)
+    {
+        if (_body.ForEach.ElementOf(invocation, key) is not { } element)
+        {
+            return null;
+        }
+
+        if (state.ElementsOf(element.Element) is not null)
+        {
+            return _elements.ReleaseCurrent(invocation, element.Element, element.Position, state, isLock);
+        }
+
+        return _body.ForEach.TakenInSomeLoop(element.Element, isLock) ? state : null;
+    }
 
     private PathState ReleasePm(IInvocationOperation invocation, ResourceKey key, PathState state)
     {
@@ -226,14 +238,14 @@ internal sealed class ContractEffects
             return state.WithPm(key, count - 1);
         }
 
+        if (ReleaseOfElement(invocation, key, state, isLock: false) is { } released)
+        {
+            return released;
+        }
+
         if (state.CountOf(ResourceKey.ContractCredit) > 0)
         {
             return state.WithPm(ResourceKey.ContractCredit, 0);
-        }
-
-        if (PutOfHeldElement(invocation, key, state))
-        {
-            return state;
         }
 
         if (Forms.Receives(key))
@@ -253,9 +265,9 @@ internal sealed class ContractEffects
             return _elements.Release(invocation, key, state, isLock: true);
         }
 
-        if (state.ModeOf(key) == LockMode.None && PutOfHeldElement(invocation, key, state))
+        if (state.ModeOf(key) == LockMode.None && ReleaseOfElement(invocation, key, state, isLock: true) is { } released)
         {
-            return state;
+            return released;
         }
 
         if (state.ModeOf(key) == LockMode.None)

@@ -371,6 +371,49 @@ internal sealed partial class ContractForms
         return result;
     }
 
+    private List<string>? _owningPaths;
+
+    /// <summary>
+    /// A local that names an object of its own was assigned again (each iteration of a foreach, "link = next"): what was
+    /// known about the owning members of the object it held ("link.SupplierPreactivated" of the last link) is not known
+    /// about the new one, so its writes are transfers again. Other member facts are left to the engine's loops.
+    /// </summary>
+    public PathState ForgetOwningMembersOf(PathState state, string local)
+    {
+        if (state.Facts.IsEmpty)
+        {
+            return state;
+        }
+
+        if (_owningPaths is null)
+        {
+            var paths = new HashSet<string>();
+            foreach (var block in _body.Cfg.Blocks)
+            {
+                foreach (var op in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }).SelectMany(ResourceKeys.Walk))
+                {
+                    if (op is IFieldReferenceOperation or IPropertyReferenceOperation && MemberOf(op) is { } member
+                        && ContractReader.OwnershipOf(member) is { Counted: false } && _body.PathOf(op) is { } path)
+                    {
+                        paths.Add(path);
+                    }
+                }
+            }
+
+            _owningPaths = paths.ToList();
+        }
+
+        foreach (var path in _owningPaths)
+        {
+            if (path.Length > local.Length && path[local.Length] == '.' && path.StartsWith(local, System.StringComparison.Ordinal))
+            {
+                state = state.WithoutFact(ValueKey.Member(path));
+            }
+        }
+
+        return state;
+    }
+
     private HashSet<ResourceKey>? _receivable;
 
     /// <summary>
