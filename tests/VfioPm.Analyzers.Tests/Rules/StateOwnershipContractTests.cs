@@ -241,6 +241,24 @@ public sealed class StateOwnershipContractTests
         }
         """);
 
+    [Fact]
+    public Task ALocalAssignedAnotherLinkKnowsNothingOfItsFlag() => Check("""
+        // What the first link's test said is not known of the second: its clear hands a reference back.
+        static void Drop(Link first, Link second)
+        {
+            var link = first;
+            if (link.SupplierPreactivated)
+            {
+                link.SupplierPreactivated = false;
+                link.Supplier.Power.Put();
+            }
+
+            link = second;
+            link.SupplierPreactivated = false;
+            link.Supplier.Power.Put();
+        }
+        """);
+
     // ---- counted ownership: rpm_active -------------------------------------------------------------------------------
 
     [Fact]
