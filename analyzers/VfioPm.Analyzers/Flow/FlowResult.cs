@@ -52,6 +52,29 @@ internal sealed class FlowResult
     /// <summary>The path of an expression (for rules that key on field owners).</summary>
     public string? PathOf(IOperation operation) => _body.PathOf(operation);
 
+    /// <summary>
+    /// A field or property reference anywhere in this body whose path is <paramref name="path"/>: what an alias local
+    /// stands for ("var pdev = vdev.Pdev;"), so a rule can find the member and the object it belongs to.
+    /// </summary>
+    public IOperation? MemberReferenceWithPath(string path)
+    {
+        foreach (var block in _body.Cfg.Blocks)
+        {
+            foreach (var root in block.Operations)
+            {
+                foreach (var op in ResourceKeys.Walk(root))
+                {
+                    if (op is IFieldReferenceOperation or IPropertyReferenceOperation && _body.PathOf(op) == path)
+                    {
+                        return op;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The mode every state holds the lock of every element a foreach variable's key stands for in (see <see cref="ForEachLoops"/>).</summary>
     public LockMode ElementLockMode(IInvocationOperation invocation, ResourceKey key, IReadOnlyCollection<PathState> states) => _body.ForEach.ElementLockMode(invocation, key, states);
 

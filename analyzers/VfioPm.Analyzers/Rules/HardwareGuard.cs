@@ -106,7 +106,7 @@ internal static class HardwareGuard
         if (Unwrap(receiver) is not (IFieldReferenceOperation or IPropertyReferenceOperation) && analysis.PathOf(receiver) is { } aliased)
         {
             // A local standing for a member path ("var pdev = vdev.Pdev;"): the member reference it was copied from.
-            receiver = MemberReferenceWithPath(analysis, receiver, aliased) ?? receiver;
+            receiver = analysis.MemberReferenceWithPath(aliased) ?? receiver;
         }
 
         var (member, owner) = Unwrap(receiver) switch
@@ -142,25 +142,6 @@ internal static class HardwareGuard
         public bool OwnsOn(PathState state) =>
             state.Facts.TryGetValue(Member, out var values) && (OwnsWhenSet ? !values.Contains(0) : values.IsSubsetOf(ValueSet.Zero))
             && (Unless is not { } unless || (state.Facts.TryGetValue(unless, out var u) && u.IsSubsetOf(ValueSet.Zero)));
-    }
-
-    private static IOperation? MemberReferenceWithPath(FlowResult analysis, IOperation from, string path)
-    {
-        var root = from;
-        while (root.Parent is { } parent)
-        {
-            root = parent;
-        }
-
-        foreach (var op in ResourceKeys.Walk(root))
-        {
-            if (op is IFieldReferenceOperation or IPropertyReferenceOperation && analysis.PathOf(op) == path)
-            {
-                return op;
-            }
-        }
-
-        return null;
     }
 
     private static bool HasMember(ITypeSymbol? type, string name)

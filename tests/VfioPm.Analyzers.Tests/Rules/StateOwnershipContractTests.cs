@@ -463,6 +463,63 @@ public sealed class StateOwnershipContractTests
         }
         """);
 
+    // ---- a latched owner of a parameter, the device reached through an alias: vfio_pci_core_enable() ---------------------
+
+    private const string Vdev = """
+        using VfioPm.Annotations; using VfioPm.Runtime; using VfioPm.Runtime.Pci;
+
+        sealed class Vdev
+        {
+            public Vdev(PciDevice pdev, bool disableIdleD3) { Pdev = pdev; DisableIdleD3 = disableIdleD3; }
+            [PmDevice] public PciDevice Pdev { get; }
+
+            // disable_idle_d3, latched at registration: registration keeps the PCI core's probe reference.
+            [OwnsPmReference(nameof(Pdev))] public bool DisableIdleD3 { get; }
+        }
+
+        static class Config
+        {
+            [DeviceAccess(LockFree = true)] public static ushort ReadWord(PciDevice pdev, int offset) => 0;
+            public static int EnableDevice(PciDevice pdev) => 0;
+        }
+
+        """;
+
+    [Fact]
+    public Task TheLatchedOwnerOfAParameterKeepsTheDeviceUpThroughAnAlias() => VfioPmRulesAnalyzerTest.RunAsync(Vdev + """
+        static class Core
+        {
+            // vfio_pci_core_enable(): without disable_idle_d3 it takes the open reference; with it, registration's
+            // probe reference keeps the function in D0, so the config read through the alias is safe on both paths.
+            [AcquiresPmReference("vdev.Pdev", OnSuccess = true, Unless = "vdev.DisableIdleD3")]
+            static int Enable(Vdev vdev)
+            {
+                var pdev = vdev.Pdev;
+                int ret;
+
+                if (!vdev.DisableIdleD3)
+                {
+                    ret = pdev.Power.ResumeAndGet();
+                    if (ret < 0)
+                        return ret;
+                }
+
+                ret = Config.EnableDevice(pdev);
+                if (ret != 0)
+                    goto out_power;
+
+                var cmd = Config.ReadWord(pdev, 4);
+                return 0;
+
+            out_power:
+                if (!vdev.DisableIdleD3)
+                    pdev.Power.Put();
+                {|VPM0006:Config.ReadWord(pdev, 6)|}; // after the put, without disable_idle_d3 nothing keeps it up
+                return ret;
+            }
+        }
+        """);
+
     // ---- a reference recorded in a flag, or reported where it is taken: SOF's d3_prevented -------------------------------
 
     private const string Sof = """
