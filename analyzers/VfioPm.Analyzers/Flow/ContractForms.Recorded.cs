@@ -12,7 +12,8 @@ internal sealed partial class ContractForms
 {
     /// <summary>
     /// For a get called directly on a device member's runtime-PM object (<c>Dev.Power.GetNoResume()</c>): the
-    /// [OwnsPmReference] member of the same object that records references on that device (<c>D3Prevented</c>), or null.
+    /// [OwnsPmReference] members of the same object that record references on that device (<c>D3Prevented</c>; several
+    /// joined for the message, "RpmActive' or 'SupplierPreactivated"), or null.
     /// A reference such an object keeps past the method belongs in that member; one that is neither put nor handed to it
     /// is reported at the get (<c>snd_sof_handle_fw_exception()</c> before d3_prevented).
     /// </summary>
@@ -34,6 +35,7 @@ internal sealed partial class ContractForms
             return null;
         }
 
+        string? owners = null;
         for (var t = deviceMember.ContainingType; t is not null; t = t.BaseType)
         {
             foreach (var candidate in t.GetMembers())
@@ -44,12 +46,12 @@ internal sealed partial class ContractForms
                 if (writable && ContractReader.OwnershipOf(candidate) is { Forgoes: false, Unless: null } ownership && ownership.Device == deviceMember.Name
                     && Writes(within, candidate))
                 {
-                    return candidate.Name;
+                    owners = owners is null ? candidate.Name : owners + "' or '" + candidate.Name;
                 }
             }
         }
 
-        return null;
+        return owners;
     }
 
     // Whether code of `within` may write `member`: public or internal, or within its own type (nested types included),

@@ -170,7 +170,7 @@ internal sealed class ExitChecker
                 // The object keeps its references on this device in state: the fix is at the get (record it, or do not
                 // take it), so that is where the leak is reported.
                 _sink.Report(FindingKind.PmLeak, kv.Key, get.Syntax.GetLocation(), exit.Location,
-                    exit.Detail + ", nor handed to '" + owner + "', which owns the object's references on it");
+                    exit.Detail + ", nor handed to '" + owner + "', where the object keeps its references on it");
                 continue;
             }
 

@@ -306,6 +306,20 @@ public sealed class StateOwnershipContractTests
         """);
 
     [Fact]
+    public Task AGetNeitherPutNorCountedIsReportedAtTheGet() => Check("""
+        // The supplier is kept up for the consumer, but neither the count nor the flag records it.
+        static int GetSupplier(Link link)
+        {
+            if (!link.PmRuntime)
+                return -Errno.EINVAL;
+            {|#0:link.Supplier.Power.GetNoResume()|};
+            {|#1:return 0;|}
+        }
+        """,
+        Verify.Diagnostic("VPM0001").WithLocation(0).WithLocation(1)
+            .WithArguments("link.Supplier.Power", "returns at line 44, nor handed to 'RpmActive' or 'SupplierPreactivated', where the object keeps its references on it"));
+
+    [Fact]
     public Task AnIncrementWithoutAGetIsReportedAtTheIncrement() => Check("""
         // The supplier is resumed but no reference is taken: the count claims one nobody holds.
         static int GetSupplier(Link link)
