@@ -362,6 +362,18 @@ public sealed class StateOwnershipContractTests
         """);
 
     [Fact]
+    public Task ACountedOwnerMustBeAnIntegerWithoutAFlag() => VfioPmRulesAnalyzerTest.RunAsync(Links + """
+        sealed class Misdeclared
+        {
+            public Device Supplier { get; } = null!;
+            public bool Latched { get; }
+            [OwnsPmReference(nameof(Supplier), Counted = true)] public bool {|VPM0011:Active|};
+            [OwnsPmReference(nameof(Supplier), Counted = true, Unless = nameof(Latched))] public int {|VPM0011:Count|};
+            [OwnsPmReference(nameof(Supplier), Counted = true)] public long Units { get; set; }
+        }
+        """);
+
+    [Fact]
     public Task ReleaseSupplierPutsOneReferencePerUnitTakenOff() => Check("""
         // pm_runtime_release_supplier(): the usage-count check is a safety net for a saturated rpm_active; a path
         // that holds the reference it is about to put knows the count is not zero.
