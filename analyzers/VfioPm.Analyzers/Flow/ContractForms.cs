@@ -65,7 +65,7 @@ internal sealed class ContractForms
             {
                 // A call whose contract is waived by a latched flag of its receiver.
                 if (op is IInvocationOperation invocation && body.Contracts.For(invocation.TargetMethod) is var c
-                    && (c.AcquiresPm ? c.AcquiresPmUnless : c.ReleasesPm ? c.ReleasesPmUnless : null) is { } unless && CallFlag(body, invocation, unless) is { } flag)
+                    && (c.AcquiresPm ? c.AcquiresPmUnless : c.ReleasesPm ? c.ReleasesPmUnless : null) is { } unless && CallFlag(body, invocation, unless).Key is { } flag)
                 {
                     pinned.Add(flag);
                 }
@@ -120,8 +120,12 @@ internal sealed class ContractForms
         SelfUnless is { } unless && state.Facts.TryGetValue(SelfFlag(_body, unless), out var values)
         && (Negated(unless) ? values.IsSubsetOf(ValueSet.Zero) : !values.Contains(0));
 
-    /// <summary>"!Flag": the contract is waived when the latched flag is false (pcieport hands the probe reference back only where bridge D3 is possible).</summary>
+    /// <summary>"!Flag" (<c>When = "Flag"</c>): the contract is waived when the latched flag is false (vfio_device_pm_runtime_get() takes a reference only when the driver has PM ops).</summary>
     private static bool Negated(string unless) => unless.StartsWith("!", System.StringComparison.Ordinal);
+
+    /// <summary>How a message names a waiver: "when 'Flag'" or "unless 'Flag'", and how a path that is waived reads it.</summary>
+    public static (string Condition, string Waived) DescribeCondition(string unless) =>
+        Negated(unless) ? ("only when '" + FlagPath(unless) + "'", "although it is false") : ("unless '" + unless + "'", "although it is set");
 
     private static string FlagPath(string unless) => Negated(unless) ? unless.Substring(1) : unless;
 
@@ -134,28 +138,51 @@ internal sealed class ContractForms
         return ValueKey.Member(body.Method is { } m && m.Parameters.Any(p => p.Name == head) ? unless : "this." + unless);
     }
 
-    // The flag a call's contract names: under the argument of the callee's parameter it starts with, else the receiver.
-    private static ValueKey? CallFlag(FlowBody body, IInvocationOperation invocation, string unless)
+    // The flag a call's contract names at this call site: under the argument of the callee's parameter it starts with,
+    // else under the receiver. A bool parameter itself is its argument: a subject of the caller's facts (a local, a
+    // parameter, a member path), or a constant the call is decided by. Neither: unknown, and the contract applies.
+    private static (ValueKey? Key, bool? Constant) CallFlag(FlowBody body, IInvocationOperation invocation, string unless)
     {
         unless = FlagPath(unless);
         var dot = unless.IndexOf('.');
         var head = dot < 0 ? unless : unless.Substring(0, dot);
         foreach (var argument in invocation.Arguments)
         {
-            if (argument.Parameter?.Name == head)
+            if (argument.Parameter?.Name != head)
             {
-                return body.PathOf(argument.Value) is { } path ? ValueKey.Member(path + (dot < 0 ? string.Empty : unless.Substring(dot))) : null;
+                continue;
             }
+
+            if (dot < 0)
+            {
+                return argument.Value.ConstantValue is { HasValue: true, Value: bool constant } ? (null, constant) : (body.SubjectOf(argument.Value), null);
+            }
+
+            return (body.PathOf(argument.Value) is { } path ? ValueKey.Member(path + unless.Substring(dot)) : null, null);
         }
 
-        return invocation.Instance is { } receiver && body.PathOf(receiver) is { } owner ? ValueKey.Member(owner + "." + unless) : null;
+        return (invocation.Instance is { } receiver && body.PathOf(receiver) is { } owner ? ValueKey.Member(owner + "." + unless) : null, null);
     }
 
     // A latched flag must be a readonly field or a get-only property of type bool; anything else could change between
     // the acquire and the release, which is exactly the bug the kernel's 2026 latch fixed.
     public void ValidateLatched(ITypeSymbol type, string member, Location? where)
     {
+        var unless = member;
         member = FlagPath(member);
+
+        // A bool parameter the body never assigns: fixed for the call, the argument at the call site (the C shape,
+        // "static int get(struct device *dev, bool has_pm_ops)").
+        if (_body.Method?.Parameters.FirstOrDefault(p => p.Name == member) is { } flagParameter)
+        {
+            if (flagParameter is { RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Boolean } && !Assigns(flagParameter))
+            {
+                return;
+            }
+
+            type = flagParameter.ContainingType; // reported below: not a latched member
+        }
+
         // "vdev.DisableIdleD3": a member of a parameter's type; "A.B": a member path.
         var dot = member.LastIndexOf('.');
         if (dot > 0)
@@ -187,16 +214,60 @@ internal sealed class ContractForms
         if (where is not null)
         {
             _sink.Report(FindingKind.ContractMismatch, new ResourceKey("Unless:" + member), where, null,
-                "apply unless '" + member + "'|cannot be checked: 'Unless' must name a readonly bool field or get-only bool property of its type (a latched flag)",
+                "apply " + DescribeCondition(unless).Condition + "|cannot be checked: 'When'/'Unless' must name a readonly bool field or get-only bool property of its type (a latched flag), or a bool parameter the method never assigns",
                 pmResource: null);
         }
+    }
+
+    /// <summary>Reports a PM contract that sets both <c>When</c> and <c>Unless</c>: one condition per attribute.</summary>
+    public void ValidateSingleCondition(Location? where)
+    {
+        if (Self.PmConditionConflict && where is not null)
+        {
+            _sink.Report(FindingKind.ContractMismatch, new ResourceKey("When+Unless"), where, null,
+                "apply one condition|cannot be checked: set 'When' or 'Unless', not both (write 'When = \"!Flag\"' for the other sense)", pmResource: null);
+        }
+    }
+
+    // Any write of the parameter in the body: an assignment, ++/--, or a ref/out argument.
+    private bool Assigns(IParameterSymbol parameter)
+    {
+        foreach (var block in _body.Cfg.Blocks)
+        {
+            foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
+            {
+                var target = op switch
+                {
+                    IAssignmentOperation assignment => assignment.Target,
+                    IIncrementOrDecrementOperation step => step.Target,
+                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                    _ => null,
+                };
+                if (target is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The states after a call whose contract is waived by a latched flag or releases only on success, each with the contract that applies on it.</summary>
     public IEnumerable<(PathState State, MethodContract Contract)> ForkContract(IInvocationOperation invocation, MethodContract contract, PathState state)
     {
         var unless = contract.AcquiresPm ? contract.AcquiresPmUnless : contract.ReleasesPm ? contract.ReleasesPmUnless : null;
-        if (unless is not null && CallFlag(_body, invocation, unless) is { } flag)
+        var (flagKey, constant) = unless is null ? (null, null) : CallFlag(_body, invocation, unless);
+        if (constant is { } value)
+        {
+            // A constant argument decides the call: waived or applying on every path.
+            if (value != Negated(unless!))
+            {
+                yield return (state, contract with { AcquiresPm = false, ReleasesPm = false });
+                yield break;
+            }
+        }
+        else if (unless is not null && flagKey is { } flag)
         {
             // "!flag": waived when the flag is false.
             var (waivedWhen, appliesWhen) = Negated(unless) ? (ValueSet.Zero, ValueSet.One) : (ValueSet.One, ValueSet.Zero);

@@ -31,6 +31,8 @@ internal sealed class ExitChecker
         {
             _forms.ValidateLatched(method.ContainingType, unless, method.Locations.FirstOrDefault());
         }
+
+        _forms.ValidateSingleCondition(body.Method?.Locations.FirstOrDefault());
     }
 
     private MethodContract Self => _body.Self;
@@ -117,7 +119,7 @@ internal sealed class ExitChecker
 
         if (Self.ReleasesPm && !_body.TrustPmBody && (keepingExit || waived) && state.CountOf(credit) <= 0)
         {
-            _sink.Report(FindingKind.ContractMismatch, credit, exit.Location, null, (waived ? "release a runtime-PM reference unless '" + Self.ReleasesPmUnless + "'|releases one although it is set, on the path that "
+            _sink.Report(FindingKind.ContractMismatch, credit, exit.Location, null, (waived ? "release a runtime-PM reference " + ContractForms.DescribeCondition(Self.ReleasesPmUnless!).Condition + "|releases one " + ContractForms.DescribeCondition(Self.ReleasesPmUnless!).Waived + ", on the path that "
                 : Self.ReleasesPmOnFailure ? "release a runtime-PM reference only on failure|releases it on the succeeding path that "
                 : "release a runtime-PM reference only on success|releases it on the failing path that ") + exit.Detail, pmResource: true);
         }
