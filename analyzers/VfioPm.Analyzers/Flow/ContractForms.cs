@@ -120,6 +120,39 @@ internal sealed class ContractForms
         SelfUnless is { } unless && state.Facts.TryGetValue(SelfFlag(_body, unless), out var values)
         && (Negated(unless) ? values.IsSubsetOf(ValueSet.Zero) : !values.Contains(0));
 
+    /// <summary>
+    /// The states an exit is judged on: a path that never tested the method's own condition is judged for both values of
+    /// it, since the body must keep the contract whichever the caller's object has (a body that puts without testing
+    /// <c>When = "DriverHasPmOps"</c> drops a reference nobody took on the devices without PM ops).
+    /// </summary>
+    public IEnumerable<PathState> SplitOnSelfCondition(IEnumerable<PathState> states)
+    {
+        if (SelfUnless is not { } unless)
+        {
+            foreach (var state in states)
+            {
+                yield return state;
+            }
+
+            yield break;
+        }
+
+        var flag = SelfFlag(_body, unless);
+        foreach (var state in states)
+        {
+            var known = state.Facts.TryGetValue(flag, out var values) ? values : ValueSet.Bool;
+            if (known.Contains(0) && known.Overlaps(ValueSet.NonZero))
+            {
+                yield return state.WithFact(flag, ValueSet.Zero);
+                yield return state.WithFact(flag, ValueSet.One);
+            }
+            else
+            {
+                yield return state;
+            }
+        }
+    }
+
     /// <summary>"!Flag" (<c>When = "Flag"</c>): the contract is waived when the latched flag is false (vfio_device_pm_runtime_get() takes a reference only when the driver has PM ops).</summary>
     private static bool Negated(string unless) => unless.StartsWith("!", System.StringComparison.Ordinal);
 
@@ -229,24 +262,22 @@ internal sealed class ContractForms
         }
     }
 
-    // Any write of the parameter in the body: an assignment, ++/--, or a ref/out argument.
+    // Any write of the parameter in the body: an assignment, ++/--, or a ref/out argument. Read on the body's operation
+    // tree, not the graph, which captures an assignment's target when its value branches ("p = p && q").
     private bool Assigns(IParameterSymbol parameter)
     {
-        foreach (var block in _body.Cfg.Blocks)
+        foreach (var op in ResourceKeys.Walk(_body.Cfg.OriginalOperation))
         {
-            foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
+            var target = op switch
             {
-                var target = op switch
-                {
-                    IAssignmentOperation assignment => assignment.Target,
-                    IIncrementOrDecrementOperation step => step.Target,
-                    IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
-                    _ => null,
-                };
-                if (target is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
-                {
-                    return true;
-                }
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation step => step.Target,
+                IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument => argument.Value,
+                _ => null,
+            };
+            if (target is IParameterReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Parameter, parameter))
+            {
+                return true;
             }
         }
 

@@ -40,11 +40,16 @@ internal sealed class ExitChecker
     public void Check(IReadOnlyCollection<PathState> states, BasicBlock source, ControlFlowBranch branch, IOperation? returned)
     {
         var exit = new ExitSite(this, source, branch);
-        foreach (var state in states)
+        foreach (var state in _forms.SplitOnSelfCondition(states))
         {
-            CheckPmAtExit(state, exit, returned);
+            if (!Self.PmConditionConflict)
+            {
+                // Two conditions on one attribute: malformed (reported once on the declaration), the body not judged.
+                CheckPmAtExit(state, exit, returned);
+                CheckOnSuccessReturn(state, exit, returned);
+            }
+
             _forms.CheckOwnershipAtExit(state);
-            CheckOnSuccessReturn(state, exit, returned);
             CheckLocksAtExit(state, exit);
             CheckElementsAtExit(state, exit, returned);
             if (returned is not null)
@@ -136,7 +141,7 @@ internal sealed class ExitChecker
         }
 
         var held = state.Pm.Where(kv => kv.Key != ResourceKey.ContractCredit && kv.Value > 0).ToList();
-        if (keepsCredit && _body.SelfPmKey is { } kept)
+        if (keepsCredit && Self.ReleasesPm && _body.SelfPmKey is { } kept)
         {
             held = held.Where(kv => kv.Key != kept).ToList(); // still the caller's reference
         }

@@ -46,7 +46,7 @@ public sealed class AcquiresPmReferenceAttribute : Attribute
     /// A <see langword="bool"/> member of the receiver (a <see langword="readonly"/> field or get-only property,
     /// latched when the object is created, like <c>disable_idle_d3</c>): when it is true the method takes nothing.
     /// A member that can change is reported as a malformed contract (VPM0011). A path under a parameter names a flag of
-    /// that argument (<c>"vdev.DisableIdleD3"</c>); a leading <c>!</c> waives the contract when the flag is false.
+    /// that argument (<c>"vdev.DisableIdleD3"</c>); a leading <c>!</c> waives the contract when the flag is false (see <see cref="When"/>).
     /// </summary>
     public string? Unless { get; set; }
 

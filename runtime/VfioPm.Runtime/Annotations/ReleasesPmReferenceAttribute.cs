@@ -47,8 +47,8 @@ public sealed class ReleasesPmReferenceAttribute : Attribute
     /// <summary>
     /// A <see langword="bool"/> member of the receiver latched at creation (like <c>disable_idle_d3</c>): when it is
     /// true the method releases nothing. A member that can change is reported as a malformed contract (VPM0011).
-    /// A leading <c>!</c> waives it when the flag is false instead (<c>pcie_portdrv_probe()</c> hands the probe reference
-    /// back only where bridge D3 is possible: <c>Unless = "!device.Spec.BridgeD3Possible"</c>).
+    /// A leading <c>!</c> waives it when the flag is false instead; <see cref="When"/> says that without the double
+    /// negative.
     /// </summary>
     public string? Unless { get; set; }
 
