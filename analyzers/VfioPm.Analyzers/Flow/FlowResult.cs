@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using VfioPm.Analyzers.Contracts;
@@ -51,6 +52,24 @@ internal sealed class FlowResult
 
     /// <summary>The path of an expression (for rules that key on field owners).</summary>
     public string? PathOf(IOperation operation) => _body.PathOf(operation);
+
+    /// <summary>A field or property reference of the body whose path is <paramref name="path"/> (what an alias local was copied from), or null.</summary>
+    public IOperation? MemberReferenceWithPath(string path)
+    {
+        foreach (var block in _body.Cfg.Blocks)
+        {
+            var roots = block.BranchValue is null ? block.Operations : block.Operations.Add(block.BranchValue);
+            foreach (var op in roots.SelectMany(ResourceKeys.Walk))
+            {
+                if (op is IFieldReferenceOperation or IPropertyReferenceOperation && _body.PathOf(op) == path)
+                {
+                    return op;
+                }
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The mode every state holds the lock of every element a foreach variable's key stands for in (see <see cref="ForEachLoops"/>).</summary>
     public LockMode ElementLockMode(IInvocationOperation invocation, ResourceKey key, IReadOnlyCollection<PathState> states) => _body.ForEach.ElementLockMode(invocation, key, states);
