@@ -298,7 +298,13 @@ internal sealed class ExitChecker
             var expected = kv.Key == selfLock && (Self.AcquiresLock != LockMode.None || (Self.RequiresLock != LockMode.None && !Self.ReleasesLock));
             if (!expected)
             {
-                _sink.Report(FindingKind.LockLeak, kv.Key, exit.Location, null, "is still held on the path that " + exit.Detail);
+                _sink.Report(FindingKind.LockLeak, kv.Key, exit.Location, null, "is still held on the path that " + exit.Detail, heldMode: kv.Value);
+            }
+            else if (Self.AcquiresLock != LockMode.None && kv.Value != Self.AcquiresLock)
+            {
+                // The caller releases in the declared mode: an up_read of a write hold (or the reverse) is a broken semaphore.
+                _sink.Report(FindingKind.ContractMismatch, kv.Key, exit.Location, null, pmResource: false,
+                    detail: "return holding '" + kv.Key.Display + "' " + ModeWords(Self.AcquiresLock) + "|holds it " + ModeWords(kv.Value) + " on the path that " + exit.Detail);
             }
         }
 
@@ -314,6 +320,8 @@ internal sealed class ExitChecker
             }
         }
     }
+
+    private static string ModeWords(LockMode mode) => mode == LockMode.Exclusive ? "for write" : "for read";
 
     private Location ExitLocation(BasicBlock source, ControlFlowBranch branch)
     {
