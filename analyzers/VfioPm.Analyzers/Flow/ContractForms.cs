@@ -125,9 +125,9 @@ internal sealed class ContractForms
     /// it, since the body must keep the contract whichever the caller's object has (a body that puts without testing
     /// <c>When = "DriverHasPmOps"</c> drops a reference nobody took on the devices without PM ops).
     /// </summary>
-    public IEnumerable<PathState> SplitOnSelfCondition(IEnumerable<PathState> states)
+    public IEnumerable<PathState> SplitOnSelfCondition(IEnumerable<PathState> states, bool latched = true)
     {
-        if (SelfUnless is not { } unless)
+        if (SelfUnless is not { } unless || !latched)
         {
             foreach (var state in states)
             {
@@ -198,8 +198,8 @@ internal sealed class ContractForms
     }
 
     // A latched flag must be a readonly field or a get-only property of type bool; anything else could change between
-    // the acquire and the release, which is exactly the bug the kernel's 2026 latch fixed.
-    public void ValidateLatched(ITypeSymbol type, string member, Location? where)
+    // the acquire and the release, which is exactly the bug the kernel's 2026 latch fixed. False (and reported) when not.
+    public bool ValidateLatched(ITypeSymbol type, string member, Location? where)
     {
         var unless = member;
         member = FlagPath(member);
@@ -210,7 +210,7 @@ internal sealed class ContractForms
         {
             if (flagParameter is { RefKind: RefKind.None, Type.SpecialType: SpecialType.System_Boolean } && !Assigns(flagParameter))
             {
-                return;
+                return true;
             }
 
             type = flagParameter.ContainingType; // reported below: not a latched member
@@ -239,7 +239,7 @@ internal sealed class ContractForms
                 if (m is IFieldSymbol { IsReadOnly: true, Type.SpecialType: SpecialType.System_Boolean }
                     or IPropertySymbol { SetMethod: null or { IsInitOnly: true }, Type.SpecialType: SpecialType.System_Boolean })
                 {
-                    return;
+                    return true;
                 }
             }
         }
@@ -247,9 +247,11 @@ internal sealed class ContractForms
         if (where is not null)
         {
             _sink.Report(FindingKind.ContractMismatch, new ResourceKey("Unless:" + member), where, null,
-                "apply " + DescribeCondition(unless).Condition + "|cannot be checked: 'When'/'Unless' must name a readonly bool field or get-only bool property of its type (a latched flag), or a bool parameter the method never assigns",
+                "apply " + DescribeCondition(unless).Condition + "|condition can change between the get and the put: 'When'/'Unless' must name a readonly bool field or get-only bool property of its type (a latched flag), or a bool parameter the method never assigns",
                 pmResource: null);
         }
+
+        return false;
     }
 
     /// <summary>Reports a PM contract that sets both <c>When</c> and <c>Unless</c>: one condition per attribute.</summary>

@@ -29,18 +29,23 @@ internal sealed class ExitChecker
         _forms = new ContractForms(body, sink, subjects);
         if (_forms.SelfUnless is { } unless && body.Method is { } method)
         {
-            _forms.ValidateLatched(method.ContainingType, unless, method.Locations.FirstOrDefault());
+            _conditionUnlatched = !_forms.ValidateLatched(method.ContainingType, unless, method.Locations.FirstOrDefault());
         }
 
         _forms.ValidateSingleCondition(body.Method?.Locations.FirstOrDefault());
     }
+
+    // The method's own condition names something that can change (a writable global, the 6.1 disable_idle_d3): reported
+    // once on the declaration; its exits are judged only for what is wrong whichever value the condition has (a failing
+    // exit still holding the reference an OnSuccess acquire took), never by a value the path cannot know.
+    private readonly bool _conditionUnlatched;
 
     private MethodContract Self => _body.Self;
 
     public void Check(IReadOnlyCollection<PathState> states, BasicBlock source, ControlFlowBranch branch, IOperation? returned)
     {
         var exit = new ExitSite(this, source, branch);
-        foreach (var state in _forms.SplitOnSelfCondition(states))
+        foreach (var state in _forms.SplitOnSelfCondition(states, latched: !_conditionUnlatched))
         {
             if (!Self.PmConditionConflict)
             {
@@ -135,7 +140,7 @@ internal sealed class ExitChecker
         }
 
         var keepsCredit = keepingExit || waived;
-        if (state.CountOf(ResourceKey.ContractCredit) > 0 && !keepsCredit)
+        if (state.CountOf(ResourceKey.ContractCredit) > 0 && !keepsCredit && !_conditionUnlatched)
         {
             _sink.Report(FindingKind.ContractMismatch, ResourceKey.ContractCredit, exit.Location, null, "release a runtime-PM reference|does not put one on the path that " + exit.Detail, pmResource: true);
         }
@@ -151,7 +156,7 @@ internal sealed class ExitChecker
             var expectedKey = _body.SelfPmKey;
             var matching = held.Where(kv => expectedKey is not { } e || kv.Key == e).ToList();
             var satisfied = matching.Count == 1 && matching[0].Value == 1;
-            if (!satisfied && !Self.AcquiresPmOnSuccess)
+            if (!satisfied && !Self.AcquiresPmOnSuccess && !_conditionUnlatched)
             {
                 _sink.Report(FindingKind.ContractMismatch, expectedKey ?? new ResourceKey("this"), exit.Location, null, "return holding a runtime-PM reference|does not hold one on the path that " + exit.Detail, pmResource: true);
             }
@@ -162,7 +167,7 @@ internal sealed class ExitChecker
             }
         }
 
-        if (Self.ReleasesPm && _body.SelfPmKey is { } selfKey && state.CountOf(selfKey) > 0 && !keepsCredit)
+        if (Self.ReleasesPm && _body.SelfPmKey is { } selfKey && state.CountOf(selfKey) > 0 && !keepsCredit && !_conditionUnlatched)
         {
             _sink.Report(FindingKind.ContractMismatch, selfKey, exit.Location, null, "release the runtime-PM reference on '" + selfKey.Display + "'|still holds it on the path that " + exit.Detail, pmResource: true);
             held = held.Where(kv => kv.Key != selfKey).ToList();
@@ -197,7 +202,7 @@ internal sealed class ExitChecker
         {
             _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns failure while holding one on the path that " + exit.Detail, pmResource: true);
         }
-        else if (!held && values.IsSubsetOf(success))
+        else if (!held && values.IsSubsetOf(success) && !_conditionUnlatched)
         {
             _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns success without holding one on the path that " + exit.Detail, pmResource: true);
         }

@@ -247,6 +247,48 @@ public sealed class ConditionalContractTests
         }
         """);
 
+    // vfio_pci_core_enable() of 6.1-2025: the condition is the writable module parameter disable_idle_d3, read again by
+    // the unwind. The condition itself is reported on the declaration; each exit is judged only for what is wrong
+    // whatever the parameter reads: the success exits (with or without the reference) are not, the failing exit still
+    // holding the reference is, and so is the put the second read allows without the get.
+    [Fact]
+    public Task ConditionOnAWritableGlobalIsReportedAndJudgedForEveryValue() => CheckFile("""
+        using VfioPm.Annotations; using VfioPm.Runtime; using VfioPm.Runtime.Pci;
+        static class ModuleParams
+        {
+            public static bool DisableIdleD3;
+        }
+
+        static class Core
+        {
+            [AcquiresPmReference("pdev", OnSuccess = true, Unless = "ModuleParams.DisableIdleD3")]
+            public static int {|VPM0011:Enable|}(PciDevice pdev, bool enableFails)
+            {
+                int ret = 0;
+
+                if (!ModuleParams.DisableIdleD3)
+                {
+                    ret = pdev.Power.ResumeAndGet();
+                    if (ret < 0)
+                        return ret;
+                }
+
+                if (enableFails)
+                {
+                    ret = -Errno.EIO;
+                    goto out_power;
+                }
+
+                return 0;
+
+            out_power:
+                if (!ModuleParams.DisableIdleD3)
+                    {|VPM0002:pdev.Power.Put()|};
+                {|VPM0011:return ret;|}
+            }
+        }
+        """);
+
     [Fact]
     public Task WhenMustNameAFixedFlagAndStandAlone() => Check("""
         // A settable property can change between the get and the put: malformed, on the declaration.
