@@ -55,7 +55,7 @@ internal sealed class ExitChecker
             }
 
             _forms.CheckOwnershipAtExit(state);
-            CheckLocksAtExit(state, exit);
+            CheckLocksAtExit(state, exit, returned);
             CheckElementsAtExit(state, exit, returned);
             if (returned is not null)
             {
@@ -295,15 +295,30 @@ internal sealed class ExitChecker
         return ElementPaths.IsPerElement(isLock ? contract.AcquiresLockTarget : contract.AcquiresPmTarget);
     }
 
-    private void CheckLocksAtExit(PathState state, ExitSite exit)
+    private void CheckLocksAtExit(PathState state, ExitSite exit, IOperation? returned)
     {
         var selfLock = _body.SelfLockKey is { } k && ElementEffects.IsElementKey(k) ? null : _body.SelfLockKey;
+
+        // A bool-returning acquire is a try-lock (Clang's TRY_ACQUIRE(true), as call sites read it): held exactly on the
+        // exits that return true. Null when this exit's result is not known to be one or the other.
+        bool? tryTaken = null;
+        if (Self.AcquiresLock != LockMode.None && _body.Method?.ReturnType.SpecialType == SpecialType.System_Boolean
+            && returned is not null && _subjects.ValuesOf(returned, state) is { } result)
+        {
+            tryTaken = result.IsSubsetOf(ValueSet.Zero) ? false : !result.Contains(0) ? true : null;
+        }
+
         foreach (var kv in state.Locks)
         {
             var expected = kv.Key == selfLock && (Self.AcquiresLock != LockMode.None || (Self.RequiresLock != LockMode.None && !Self.ReleasesLock));
             if (!expected)
             {
                 _sink.Report(FindingKind.LockLeak, kv.Key, exit.Location, null, "is still held on the path that " + exit.Detail, heldMode: kv.Value);
+            }
+            else if (tryTaken == false)
+            {
+                _sink.Report(FindingKind.ContractMismatch, kv.Key, exit.Location, null, pmResource: false,
+                    detail: "hold '" + kv.Key.Display + "' exactly when it returns true|returns false while holding it on the path that " + exit.Detail);
             }
             else if (Self.AcquiresLock != LockMode.None && kv.Value != Self.AcquiresLock)
             {
@@ -315,7 +330,7 @@ internal sealed class ExitChecker
 
         if (selfLock is { } lockKey && state.ModeOf(lockKey) == LockMode.None)
         {
-            if (Self.AcquiresLock != LockMode.None)
+            if (Self.AcquiresLock != LockMode.None && tryTaken != false)
             {
                 _sink.Report(FindingKind.ContractMismatch, lockKey, exit.Location, null, pmResource: false, detail: "return holding '" + lockKey.Display + "'|does not hold it on the path that " + exit.Detail);
             }

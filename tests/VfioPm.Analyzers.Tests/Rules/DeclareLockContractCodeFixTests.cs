@@ -201,6 +201,49 @@ public sealed class DeclareLockContractCodeFixTests
         }
         """);
 
+    // One member of hot reset's lock list (vfio_pci_dev_set_hot_reset(): down_write_trylock(), zap only when taken): a
+    // bool acquire is a try-lock, held exactly on the exits that return true, as its callers read it.
+    private const string TryZap = """
+            public bool TryZapAndDownWrite()
+            {
+                if (!MemoryLock.DownWriteTrylock())
+                    return false;
+                ZapBars();
+                {|VPM0010:return true;|}
+            }
+
+        """;
+
+    [Fact]
+    public Task DeclaresATryLockOnABoolResult() => VerifyFix(
+        Header + TryZap + "}\n",
+        Header + Declared(TryZap, "public bool TryZapAndDownWrite(", "AcquiresMemoryLock(global::VfioPm.Annotations.MemoryLockMode.Exclusive)") + "}\n",
+        "Declare [AcquiresMemoryLock(MemoryLockMode.Exclusive)]");
+
+    [Fact]
+    public Task TryLockThatReturnsFalseHoldingTheLockIsReported() => VfioPmRulesAnalyzerTest.RunAsync(Header + """
+            [AcquiresMemoryLock(MemoryLockMode.Exclusive)]
+            public bool TryZapAndDownWrite(bool busy)
+            {
+                if (!MemoryLock.DownWriteTrylock())
+                    return false;
+                if (busy)
+                    {|VPM0011:return false;|}
+                ZapBars();
+                return true;
+            }
+
+            // The caller: releases only where the try-lock said it holds.
+            public int Reset(bool busy)
+            {
+                if (!TryZapAndDownWrite(busy))
+                    return -Errno.EAGAIN;
+                MemoryLock.UpWrite();
+                return 0;
+            }
+        }
+        """);
+
     // Fix All of the acquire fix declares only acquires, once per method however many exits reported it; the release
     // is another equivalence key and the leak on one error path is left for its author.
     [Fact]
