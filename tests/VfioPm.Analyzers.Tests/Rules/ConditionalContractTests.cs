@@ -93,6 +93,43 @@ public sealed class ConditionalContractTests
         }
         """);
 
+    // The kernel's caller is a static function reaching the device through its file (df->device, a local alias): the
+    // flag is keyed under the receiver's path at each call, so the get and the put on one device pair, and a put on
+    // another device does not.
+    [Fact]
+    public Task CallersThroughAnAliasPairPerDevice() => Check(GetPut + """
+        public sealed class DeviceFile
+        {
+            public DeviceFile(VfioDevice device) => Device = device;
+            public VfioDevice Device { get; }
+        }
+
+        // vfio_device_fops_unl_ioctl()
+        static int UnlIoctl(DeviceFile df, uint cmd)
+        {
+            var device = df.Device;
+            int ret;
+
+            ret = device.PmRuntimeGet();
+            if (ret != 0)
+                return ret;
+
+            ret = device.Ioctl(cmd);
+
+            device.PmRuntimePut();
+            return ret;
+        }
+
+        // Gets on one device and puts on another: each call follows its own device's flag.
+        static int Crossed(VfioDevice a, VfioDevice b)
+        {
+            if (a.PmRuntimeGet() != 0)
+                return -Errno.EIO;
+            {|VPM0002:b.PmRuntimePut()|};
+            {|VPM0001:return 0;|}
+        }
+        """);
+
     [Fact]
     public Task BodyThatTakesOrDropsWhenTheFlagIsFalseIsReported() => Check("""
         // Resumes before testing the property: on the paths without PM ops the reference is taken anyway.
