@@ -7,15 +7,17 @@ using VfioPm.Analyzers.Contracts;
 namespace VfioPm.Analyzers.Flow;
 
 /// <summary>
-/// The contract forms of the kernel's ownership patterns: contracts waived by a latched flag (disable_idle_d3), release
-/// on success (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]).
+/// The contract forms of the kernel's ownership patterns: contracts waived by a latched flag (disable_idle_d3: Unless) or
+/// applying only while a fixed property holds (a driver with PM ops: When), release on success
+/// (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]).
 /// </summary>
 /// <remarks>
 /// Invariants:
 /// <list type="bullet">
 /// <item>a latched flag is a stable fact keyed by its member path ("this.DisableIdleD3"), the same key the branch
-/// refinement of <c>if (DisableIdleD3)</c> uses, so the body's own tests and the contract agree on every path; a path
-/// that never tests it is held to the contract (the flag may be false);</item>
+/// refinement of <c>if (DisableIdleD3)</c> uses, so the body's own tests and the contract agree on every path; at an
+/// exit, a path that never tested it is judged for both values (<see cref="SplitOnSelfCondition"/>); at a call site a
+/// constant argument decides it;</item>
 /// <item>a write of an owning member is a transfer between the path and the object: the path receives one reference
 /// (count + 1) or hands one over (count - 1). A hand-over the path cannot pay leaves the count negative; the write is
 /// remembered under an "owed" key so the exit check reports it there (VPM0002). A write of the value the path already

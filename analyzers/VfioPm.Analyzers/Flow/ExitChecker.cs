@@ -21,6 +21,11 @@ internal sealed class ExitChecker
     private readonly ValueSubjects _subjects;
     private readonly ContractForms _forms;
 
+    // The method's own condition names something that can change (a writable global, the 6.1 disable_idle_d3): reported
+    // once on the declaration; its exits are judged only for what is wrong whichever value the condition has (a failing
+    // exit still holding the reference an OnSuccess acquire took), never by a value the path cannot know.
+    private readonly bool _conditionUnlatched;
+
     public ExitChecker(FlowBody body, FindingSink sink, ValueSubjects subjects)
     {
         _body = body;
@@ -34,11 +39,6 @@ internal sealed class ExitChecker
 
         _forms.ValidateSingleCondition(body.Method?.Locations.FirstOrDefault());
     }
-
-    // The method's own condition names something that can change (a writable global, the 6.1 disable_idle_d3): reported
-    // once on the declaration; its exits are judged only for what is wrong whichever value the condition has (a failing
-    // exit still holding the reference an OnSuccess acquire took), never by a value the path cannot know.
-    private readonly bool _conditionUnlatched;
 
     private MethodContract Self => _body.Self;
 
