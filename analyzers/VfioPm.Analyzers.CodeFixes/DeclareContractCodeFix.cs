@@ -23,7 +23,9 @@ namespace VfioPm.Analyzers.CodeFixes;
 /// holds it in) or <c>[ReleasesMemoryLock]</c>, with <c>Lock = "..."</c> unless it is the receiver's own
 /// <c>MemoryLock</c>. Offered only when the declared contract checks clean on the body (no VPM0001/VPM0002/VPM0011, or
 /// VPM0010/VPM0011 for a lock, left in the method), so the fix states what the body already does and VPM0011 keeps it
-/// honest afterwards. It adds an attribute and changes no statement.
+/// honest afterwards. A runtime-PM body that keeps or drops the reference only under a test of a fixed bool gets the
+/// condition too (<c>Unless = "vdev.DisableIdleD3"</c>, <c>When = nameof(DriverHasPmOps)</c>: see
+/// <see cref="ContractConditionCandidates"/>). It adds an attribute and changes no statement.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(DeclareContractCodeFix)), Shared]
 public sealed class DeclareContractCodeFix : CodeFixProvider
@@ -51,13 +53,8 @@ public sealed class DeclareContractCodeFix : CodeFixProvider
 
         foreach (var diagnostic in context.Diagnostics)
         {
-            if (Plan(root, model, diagnostic, context.CancellationToken) is not { } plan)
-            {
-                continue;
-            }
-
-            var fixedDocument = context.Document.WithSyntaxRoot(Apply(root, new[] { plan }));
-            if (!await VerifiesAsync(fixedDocument, plan, context.CancellationToken).ConfigureAwait(false))
+            if (Plan(root, model, diagnostic, context.CancellationToken) is not { } candidate
+                || await FirstVerifiedAsync(context.Document, root, model, candidate, context.CancellationToken).ConfigureAwait(false) is not var (plan, fixedDocument))
             {
                 continue; // the body does not consistently keep or drop the reference: declaring it would be a lie
             }
@@ -66,6 +63,32 @@ public sealed class DeclareContractCodeFix : CodeFixProvider
                 CodeAction.Create("Declare [" + plan.AttributeText + "]", _ => Task.FromResult(fixedDocument), nameof(DeclareContractCodeFix) + plan.Kind),
                 diagnostic);
         }
+    }
+
+    // The plan as it is, else (for a runtime-PM contract) with a condition the body's own tests read, When or Unless:
+    // the first whose declaration checks clean on the body, with the document it gives; null when none does.
+    private static async Task<(FixPlan Plan, Document Fixed)?> FirstVerifiedAsync(Document document, SyntaxNode root, SemanticModel model, FixPlan plan, CancellationToken cancellation)
+    {
+        var candidates = new List<FixPlan> { plan };
+        if (!plan.IsLock && root.DescendantNodes().OfType<MethodDeclarationSyntax>().FirstOrDefault(m => m.SpanStart == plan.MethodStart) is { } method)
+        {
+            foreach (var condition in ContractConditionCandidates.Of(method, model, cancellation))
+            {
+                candidates.Add(plan with { Arguments = plan.Arguments + ", When = " + condition });
+                candidates.Add(plan with { Arguments = plan.Arguments + ", Unless = " + condition });
+            }
+        }
+
+        foreach (var candidate in candidates)
+        {
+            var fixedDocument = document.WithSyntaxRoot(Apply(root, new[] { candidate }));
+            if (await VerifiesAsync(fixedDocument, candidate, cancellation).ConfigureAwait(false))
+            {
+                return (candidate, fixedDocument);
+            }
+        }
+
+        return null;
     }
 
     // What to declare for one diagnostic: the method, the attribute and its target (a member or parameter path).
@@ -250,9 +273,9 @@ public sealed class DeclareContractCodeFix : CodeFixProvider
             var plans = new List<FixPlan>();
             foreach (var diagnostic in diagnostics)
             {
-                if (Plan(root, model, diagnostic, fixAllContext.CancellationToken) is { } plan && plans.All(p => p.MethodStart != plan.MethodStart)
-                    && fixAllContext.CodeActionEquivalenceKey == nameof(DeclareContractCodeFix) + plan.Kind
-                    && await VerifiesAsync(document.WithSyntaxRoot(Apply(root, new[] { plan })), plan, fixAllContext.CancellationToken).ConfigureAwait(false))
+                if (Plan(root, model, diagnostic, fixAllContext.CancellationToken) is { } candidate && plans.All(p => p.MethodStart != candidate.MethodStart)
+                    && fixAllContext.CodeActionEquivalenceKey == nameof(DeclareContractCodeFix) + candidate.Kind
+                    && await FirstVerifiedAsync(document, root, model, candidate, fixAllContext.CancellationToken).ConfigureAwait(false) is var (plan, _))
                 {
                     plans.Add(plan);
                 }
