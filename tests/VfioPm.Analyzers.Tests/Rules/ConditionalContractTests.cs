@@ -149,9 +149,11 @@ public sealed class ConditionalContractTests
         void PutsAlways()
         {
             Dev.Power.Put();
-        {|VPM0011:}|}
+        {|#2:}|}
         """,
-        Verify.Diagnostic("VPM0001").WithLocation(0).WithLocation(1));
+        Verify.Diagnostic("VPM0001").WithLocation(0).WithLocation(1),
+        Verify.Diagnostic("VPM0011").WithLocation(2).WithArguments(
+            "PutsAlways", "release a runtime-PM reference only when 'DriverHasPmOps'", "releases one although it is false, on the path that reaches the end of the method"));
 
     [Fact]
     public Task CallerThatIgnoresTheConditionIsReported() => Check(GetPut + """
