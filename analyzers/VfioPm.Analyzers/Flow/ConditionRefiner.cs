@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -34,9 +35,13 @@ internal sealed class ConditionRefiner
             case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                 var (t, f) = Refine(state, not.Operand);
                 return (f, t);
-            case IInvocationOperation { TargetMethod.Name: "MoveNext" } moveNext when !state.Elements.IsEmpty && _body.ForEach.Exhausted(state, moveNext) is { } exhausted:
-                // A foreach over a collection held per element: on exhaustion a put-all loop has put them all.
-                return (state, exhausted);
+            case IInvocationOperation moveNext when _body.ForEach.OfMoveNext(moveNext) is { } loop:
+                // A foreach ran out of elements: what its loop took or put per element is decided (ForEachLoops).
+                return state.Elements.IsEmpty ? (state, state)
+                    : (ForEachLoops.KnownEmpty(state, loop.Collection) ? null : state, ForEachLoops.Exhausted(state, loop));
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } same when !state.Values.IsEmpty && MarkerTest(state, same) is { } test:
+                var (atStop, beforeStop) = ForEachLoops.RefineMarker(state, test.Loop, test.Stop);
+                return same.OperatorKind == BinaryOperatorKind.Equals ? (atStop, beforeStop) : (beforeStop, atStop);
             case IIsNullOperation isNull when IsScope(isNull.Operand, state):
                 return (null, state);
             case IIsNullOperation isNull:
@@ -50,6 +55,24 @@ internal sealed class ConditionRefiner
 
         // A bool used directly as the condition: a try-lock's result, or a local/parameter/member tested again.
         return condition.Type?.SpecialType == SpecialType.System_Boolean ? RefineSubject(state, condition, ValueSet.NonZero) : (state, state);
+    }
+
+    // "cur == failed": a foreach variable against a local that names an element of another loop over the same
+    // collection (a marker), in either order.
+    private (ForEachLoop Loop, ValueKey Stop)? MarkerTest(PathState state, IBinaryOperation test)
+    {
+        foreach (var (variable, other) in new[] { (test.LeftOperand, test.RightOperand), (test.RightOperand, test.LeftOperand) })
+        {
+            if (IndexLocal(variable) is { } current && _body.ForEach.OfVariable(current) is { } loop
+                && IndexLocal(other) is { } named && state.Values.TryGetValue(ValueKey.Marker(named), out var stop)
+                && !stop.Equals(loop.Position) && stop.Identity is ILocalSymbol stopVariable
+                && _body.ForEach.OfVariable(stopVariable)?.Collection == loop.Collection)
+            {
+                return (loop, stop);
+            }
+        }
+
+        return null;
     }
 
     private (PathState?, PathState?) RefineComparison(PathState state, BinaryOperatorKind kind, IOperation left, IOperation right)
@@ -108,39 +131,45 @@ internal sealed class ConditionRefiner
         var key = _body.SubjectOfLocal(index);
         return kind switch
         {
-            BinaryOperatorKind.LessThan or BinaryOperatorKind.NotEquals => (whenTrue, Exhausted(whenFalse, key, collection)),
-            BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.Equals => (Exhausted(whenTrue, key, collection), whenFalse),
+            BinaryOperatorKind.LessThan or BinaryOperatorKind.NotEquals => (Runs(whenTrue, collection), Exhausted(whenFalse, key, collection)),
+            BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.Equals => (Exhausted(whenTrue, key, collection), Runs(whenFalse, collection)),
             _ => (whenTrue, whenFalse),
         };
     }
 
-    // "i >= 0" false for an index declared as "X.Count - 1", with every element of X still held: the loop that puts
-    // them from the last one down never ran, so X is empty and nothing is held.
+    // "i >= 0" false for an index set to "X.Count - 1" (declared so, or on this path), with every element of X still
+    // held: the loop that puts them from the last one down never ran, so X is empty and what was held of it vacuous.
     private (PathState?, PathState?) RefineReverseStart((PathState? WhenTrue, PathState? WhenFalse) refined, IBinaryOperation test)
     {
         if (refined.WhenFalse is not { } whenFalse || test.OperatorKind != BinaryOperatorKind.GreaterThanOrEqual
             || test.RightOperand.ConstantValue is not { HasValue: true, Value: 0 } || IndexLocal(test.LeftOperand) is not { } index
-            || _body.Reverse.CollectionCountingDown(index) is not { } collection)
+            || (_body.Reverse.CollectionCountingDown(index) ?? whenFalse.LastElementOf(index)) is not { } collection)
         {
             return refined;
         }
 
-        foreach (var kv in whenFalse.Elements)
+        if (whenFalse.Elements.Any(kv => kv.Value.Kind == ElementHoldKind.All && kv.Key.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal)))
         {
-            if (kv.Value.Kind == ElementHoldKind.All && kv.Key.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal))
-            {
-                whenFalse = whenFalse.WithElements(kv.Key, null);
-            }
+            whenFalse = ForEachLoops.Empty(whenFalse, collection);
         }
 
         return (refined.WhenTrue, whenFalse);
     }
+
+    // The side where the loop's body runs: none over a collection known to be empty.
+    private static PathState? Runs(PathState? state, string collection) =>
+        state is not null && ForEachLoops.KnownEmpty(state, collection) ? null : state;
 
     private static PathState? Exhausted(PathState? state, ValueKey index, string collection)
     {
         if (state is null)
         {
             return null;
+        }
+
+        if (state.Facts.TryGetValue(index, out var at) && at.AsConstant == 0)
+        {
+            return ForEachLoops.Empty(state, collection); // "0 < X.Count" is false
         }
 
         foreach (var kv in state.Elements)

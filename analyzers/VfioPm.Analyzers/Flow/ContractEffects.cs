@@ -53,14 +53,14 @@ internal sealed class ContractEffects
         }
 
         var current = state;
-        if (contract.ReleasesPm && _body.PmKeyFor(invocation, contract.ReleasesPmTarget) is { } releaseKey)
+        if (contract.ReleasesPm && Cursor(invocation, _body.PmKeyFor(invocation, contract.ReleasesPmTarget), state) is { } releaseKey)
         {
             current = ElementPaths.IsPerElement(contract.ReleasesPmTarget) && ElementEffects.IsElementKey(releaseKey)
                 ? ReleaseEvery(invocation, releaseKey, current, isLock: false)
                 : ReleasePm(invocation, releaseKey, current);
         }
 
-        if (contract.ReleasesLock && _body.LockKeyFor(invocation, contract.ReleasesLockTarget) is { } unlockKey)
+        if (contract.ReleasesLock && Cursor(invocation, _body.LockKeyFor(invocation, contract.ReleasesLockTarget), state) is { } unlockKey)
         {
             if (contract.IsMonitor)
             {
@@ -72,7 +72,7 @@ internal sealed class ContractEffects
                 : ReleaseLock(invocation, unlockKey, current);
         }
 
-        if (contract.AcquiresLock != LockMode.None && _body.LockKeyFor(invocation, contract.AcquiresLockTarget) is { } lockKey)
+        if (contract.AcquiresLock != LockMode.None && Cursor(invocation, _body.LockKeyFor(invocation, contract.AcquiresLockTarget), state) is { } lockKey)
         {
             if (contract.IsMonitor)
             {
@@ -137,7 +137,7 @@ internal sealed class ContractEffects
             }
         }
 
-        if (contract.AcquiresPm && _body.PmKeyFor(invocation, contract.AcquiresPmTarget) is { } pmKey)
+        if (contract.AcquiresPm && Cursor(invocation, _body.PmKeyFor(invocation, contract.AcquiresPmTarget), state) is { } pmKey)
         {
             var result = ValueKey.Result(invocation);
             var origin = new Origin(invocation, HeldOnFailure: !contract.AcquiresPmOnSuccess && ReturnsInt(invocation.TargetMethod));
@@ -177,6 +177,11 @@ internal sealed class ContractEffects
         yield return current;
     }
 
+    // A key on a local that names the current element of an enclosing foreach (the kernel's list cursor kept in a
+    // variable of its own: "cur_pm = cur; pm_runtime_resume_and_get(cur_pm)") is that element's key on the variable.
+    private ResourceKey? Cursor(IInvocationOperation invocation, ResourceKey? key, PathState state) =>
+        key is { } k && !state.Values.IsEmpty ? _body.ForEach.OnVariable(invocation, k, state) : key;
+
     private PathState Take(IInvocationOperation invocation, ResourceKey key, PathState state, Origin origin, bool perElement) =>
         !ElementEffects.IsElementKey(key) ? state.WithPm(key, state.CountOf(key) + 1, origin)
         : perElement ? AcquireEvery(invocation, key, state, isLock: false)
@@ -185,7 +190,7 @@ internal sealed class ContractEffects
     // A per-element acquire contract: one on every element of the collection. Taken again while some are held is a
     // shape the domain does not describe (unknown, silent).
     private static PathState AcquireEvery(IInvocationOperation invocation, ResourceKey key, PathState state, bool isLock) =>
-        state.WithElements(key, state.ElementsOf(key) is null ? ElementHold.All(invocation, isLock) : ElementHold.Unknown(invocation, isLock));
+        state.WithElements(key, state.ElementsOf(key) is null or { Kind: ElementHoldKind.Vacuous } ? ElementHold.All(invocation, isLock) : ElementHold.Unknown(invocation, isLock));
 
     // A per-element release contract: puts every element. With none held on the path it is the put without a get.
     private PathState ReleaseEvery(IInvocationOperation invocation, ResourceKey key, PathState state, bool isLock)
@@ -204,14 +209,26 @@ internal sealed class ContractEffects
             return state;
         }
 
-        return state.WithElements(key, null);
+        return state.WithElements(key, null); // every element, or vacuously none of an empty collection
     }
 
-    // A put on a foreach variable over a collection held per element: one of those elements, accounted where the loop
-    // is exhausted (ForEachLoops), not a put of its own.
-    private bool PutOfHeldElement(IInvocationOperation invocation, ResourceKey key, PathState state) =>
-        !state.Elements.IsEmpty && _body.ForEach.ElementKeyOf(invocation, key) is { } elementKey
-        && state.ElementsOf(elementKey) is { Kind: ElementHoldKind.All or ElementHoldKind.Unknown };
+    // A put on a foreach variable with nothing counted on it: over a collection this path holds elements of, the
+    // element at the loop's position; over one that some foreach of the body takes elements of but this path took
+    // none, not judged (ForEachLoops.TakenInSomeLoop); otherwise null (a put without a get).
+    private PathState? ReleaseOfElement(IInvocationOperation invocation, ResourceKey key, PathState state, bool isLock)
+    {
+        if (_body.ForEach.ElementOf(invocation, key) is not { } element)
+        {
+            return null;
+        }
+
+        if (state.ElementsOf(element.Element) is not null)
+        {
+            return _elements.ReleaseCurrent(invocation, element.Element, element.Position, state, isLock);
+        }
+
+        return _body.ForEach.TakenInSomeLoop(element.Element, isLock) ? state : null;
+    }
 
     private PathState ReleasePm(IInvocationOperation invocation, ResourceKey key, PathState state)
     {
@@ -226,14 +243,14 @@ internal sealed class ContractEffects
             return state.WithPm(key, count - 1);
         }
 
+        if (ReleaseOfElement(invocation, key, state, isLock: false) is { } released)
+        {
+            return released;
+        }
+
         if (state.CountOf(ResourceKey.ContractCredit) > 0)
         {
             return state.WithPm(ResourceKey.ContractCredit, 0);
-        }
-
-        if (PutOfHeldElement(invocation, key, state))
-        {
-            return state;
         }
 
         if (Forms.Receives(key))
@@ -253,9 +270,9 @@ internal sealed class ContractEffects
             return _elements.Release(invocation, key, state, isLock: true);
         }
 
-        if (state.ModeOf(key) == LockMode.None && PutOfHeldElement(invocation, key, state))
+        if (state.ModeOf(key) == LockMode.None && ReleaseOfElement(invocation, key, state, isLock: true) is { } released)
         {
-            return state;
+            return released;
         }
 
         if (state.ModeOf(key) == LockMode.None)

@@ -227,12 +227,12 @@ internal sealed class ExitChecker
 
     private bool SelfPmPerElement => _body.SelfPmKey is { } key && ElementEffects.IsElementKey(key);
 
-    // Per-element holds where the path leaves. A partial hold — a loop that took one per element and was not fully
-    // unwound, or unwinds one short — is reported like a single leak, naming the loop's acquire. Every element held is
-    // judged against a per-element contract: the method's own ("acquires one on every element": held on its success
-    // exits, none on its failing ones; "releases ...": none at any exit), or the call's that took them (they must be
-    // put before the path leaves). Every element held by a loop of this body with no contract saying so is not judged:
-    // that is a get-all helper whose contract was not declared, and "all elements" is not "some".
+    // Per-element holds where the path leaves, reported like a single leak naming the loop's acquire: a partial hold (a
+    // loop that took one per element and was not fully unwound, or unwinds one short) and every element held by a loop
+    // of this body — a get-all helper keeps them for its caller only if its contract says so, as for one reference.
+    // Every element held is judged against a per-element contract: the method's own ("acquires one on every element":
+    // held on its success exits, none on its failing ones; "releases ...": none at any exit), or the call's that took
+    // them (they must be put before the path leaves).
     private void CheckElementsAtExit(PathState state, ExitSite exit, IOperation? returned)
     {
         foreach (var kv in state.Elements)
@@ -253,7 +253,7 @@ internal sealed class ExitChecker
                 continue;
             }
 
-            if (hold.Kind == ElementHoldKind.All || !hold.MayHoldAny(index))
+            if (!hold.MayHoldAny(index))
             {
                 continue;
             }

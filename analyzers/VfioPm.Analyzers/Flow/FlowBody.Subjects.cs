@@ -185,6 +185,7 @@ internal sealed partial class FlowBody
         var tested = new List<ValueKey>();
         var copies = new List<(ValueKey Target, ValueKey Source)>();
         var indexes = new HashSet<ValueKey>();
+        var markers = new List<ValueKey>();
         foreach (var block in Cfg.Blocks)
         {
             if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } condition)
@@ -211,6 +212,12 @@ internal sealed partial class FlowBody
                     if (target is not null && value is not null && SubjectOf(OffsetOperand(value, out _)) is { } source && Keys.AliasOf(target) is null)
                     {
                         copies.Add((ValueKey.Local(target), source));
+                    }
+
+                    // A local that names a foreach element ("failed = cur") is tested for null where the unwind starts.
+                    if (target is not null && value is not null && ForEach.NamedElement(value) is not null)
+                    {
+                        markers.Add(ValueKey.Local(target));
                     }
 
                     // An element index ("devices[cur]") is a subject: the loop's bound and unwind are read through it.
@@ -247,6 +254,7 @@ internal sealed partial class FlowBody
         }
 
         tracked.UnionWith(indexes);
+        tracked.UnionWith(markers);
         IndexSubjects = indexes;
 
         // A tracked local copied from another subject ("parent = dev.Parent") takes that subject's fact at the copy:

@@ -74,6 +74,9 @@ internal sealed class FlowResult
     /// <summary>The mode every state holds the lock of every element a foreach variable's key stands for in (see <see cref="ForEachLoops"/>).</summary>
     public LockMode ElementLockMode(IInvocationOperation invocation, ResourceKey key, IReadOnlyCollection<PathState> states) => _body.ForEach.ElementLockMode(invocation, key, states);
 
+    /// <summary>Whether <paramref name="state"/> holds the reference of the element a key on an enclosing foreach's variable names.</summary>
+    public bool HoldsElementReference(IOperation site, ResourceKey key, PathState state) => _body.ForEach.HoldsElementReference(site, key, state);
+
     /// <summary>Feeds every recorded point to <paramref name="observer"/>, in the order the solver saw them.</summary>
     public void Replay(Action<FlowResult, IOperation, IReadOnlyCollection<PathState>> observer)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -6,38 +7,87 @@ using VfioPm.Analyzers.Contracts;
 
 namespace VfioPm.Analyzers.Flow;
 
+/// <summary>A foreach over a collection with a plain access path ("devSet.Devices"): the loops element holds follow.</summary>
+/// <param name="Variable">The iteration variable.</param>
+/// <param name="Collection">The collection's path.</param>
+/// <param name="ElementNotNull">The collection's element type is a reference type not annotated nullable (or a value type).</param>
+internal sealed record ForEachLoop(ILocalSymbol Variable, string Collection, bool ElementNotNull)
+{
+    /// <summary>The position of the variable's element: <see cref="ValueKeyKind.Iteration"/>.</summary>
+    public ValueKey Position => ValueKey.Iteration(Variable);
+
+    /// <summary>"cur.Pdev.Power" → "devSet.Devices[].Pdev.Power"; null for a key not under the variable.</summary>
+    public ResourceKey? ElementKey(ResourceKey key) =>
+        key.Path == Variable.Name || key.Path.StartsWith(Variable.Name + ".", System.StringComparison.Ordinal)
+            ? new ResourceKey(Collection + "[]" + key.Path.Substring(Variable.Name.Length))
+            : null;
+}
+
 /// <summary>
-/// The put-all loop over a collection whose elements a path holds (<c>foreach (var d in held) d.Pdev.Power.Put();</c>
-/// after a per-element acquire contract): inside the loop a put on the iteration variable ("d.Pdev.Power") is one of
-/// the collection's elements ("held[].Pdev.Power"), and where the loop is exhausted every element has been put if — and
-/// only if — the body puts the variable once on every iteration (a statement of its own, in a body with no
-/// <c>continue</c>, <c>break</c>, <c>return</c>, <c>goto</c> or <c>throw</c>). A loop that skips some elements leaves
-/// the hold standing, and the exit check reports it.
+/// foreach loops as loops over positions. The graph lowers a foreach to GetEnumerator, then MoveNext before every
+/// iteration; the variable's <see cref="ValueKeyKind.Iteration"/> position is -1 at the first and one more at each
+/// MoveNext. Within an iteration a get or a lock on the variable ("cur.Pdev.Power") is an ordinary count, so the body's
+/// own checks (device access, put after get) work as for any device; what is still held when the iteration ends is
+/// folded into the collection's <see cref="ElementHold"/> ("devSet.Devices[].Pdev.Power"): a loop that takes one per
+/// iteration builds a Prefix, which is every element where the loop is exhausted. A put on the variable with nothing
+/// counted is a put of the collection's element at the current position: a put-all loop takes a held-whole collection
+/// apart as a Suffix, and the kernel's "remember the failing device, put every one before it" unwind as an UpTo its
+/// marker (see <see cref="RefineMarker"/>).
 /// </summary>
 internal sealed class ForEachLoops
 {
     private readonly FlowBody _body;
-    private Dictionary<SyntaxNode, IForEachLoopOperation>? _loops;
+    private Dictionary<SyntaxNode, ForEachLoop>? _loops;
+    private Dictionary<ILocalSymbol, ForEachLoop>? _variables;
+    private HashSet<(ResourceKey, bool)>? _taken;
 
     public ForEachLoops(FlowBody body) => _body = body;
 
-    /// <summary>The element key a put on the iteration variable of an enclosing foreach stands for, or null.</summary>
-    public ResourceKey? ElementKeyOf(IInvocationOperation invocation, ResourceKey key)
+    /// <summary>The loop whose iteration variable <paramref name="local"/> is.</summary>
+    public ForEachLoop? OfVariable(ILocalSymbol local)
     {
-        for (var node = invocation.Syntax.Parent; node is not null; node = node.Parent)
+        Build();
+        return _variables!.TryGetValue(local, out var loop) ? loop : null;
+    }
+
+    /// <summary>The loop whose variable <paramref name="value"/> reads (through conversions), or null.</summary>
+    public ForEachLoop? NamedElement(IOperation value)
+    {
+        while (value is IConversionOperation conversion)
+        {
+            value = conversion.Operand;
+        }
+
+        // Cheap before the body's loops are collected: only a local declared by a foreach can be one.
+        return value is ILocalReferenceOperation { Local: { } local } && local.DeclaringSyntaxReferences.Length == 1
+            && local.DeclaringSyntaxReferences[0].GetSyntax() is ForEachStatementSyntax ? OfVariable(local) : null;
+    }
+
+    /// <summary>The loop whose enumerator this implicit GetEnumerator call creates (where its position starts).</summary>
+    public ForEachLoop? OfEnumerator(IInvocationOperation call) =>
+        call.IsImplicit && call.TargetMethod.Name == "GetEnumerator" ? OfLoweredCall(call) : null;
+
+    /// <summary>The loop whose next element this implicit MoveNext call moves to.</summary>
+    public ForEachLoop? OfMoveNext(IInvocationOperation call) =>
+        call.IsImplicit && call.TargetMethod.Name == "MoveNext" ? OfLoweredCall(call) : null;
+
+    /// <summary>
+    /// The element key and position a key on an enclosing foreach's variable stands for (a put on "cur.Pdev.Power"
+    /// inside <c>foreach (var cur in devSet.Devices)</c>), or null.
+    /// </summary>
+    public (ResourceKey Element, ValueKey Position)? ElementOf(IOperation site, ResourceKey key)
+    {
+        Build();
+        for (var node = site.Syntax.Parent; node is not null; node = node.Parent)
         {
             if (node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax)
             {
                 return null;
             }
 
-            if (node is ForEachStatementSyntax loop)
+            if (node is ForEachStatementSyntax syntax && _loops!.TryGetValue(syntax, out var loop) && loop.ElementKey(key) is { } element)
             {
-                var variable = loop.Identifier.ValueText;
-                if ((key.Path == variable || key.Path.StartsWith(variable + ".", System.StringComparison.Ordinal)) && CollectionOf(loop) is { } collection)
-                {
-                    return new ResourceKey(collection + "[]" + key.Path.Substring(variable.Length));
-                }
+                return (element, loop.Position);
             }
         }
 
@@ -45,13 +95,284 @@ internal sealed class ForEachLoops
     }
 
     /// <summary>
-    /// The mode every state holds every element's lock in, of the collection an enclosing foreach's variable stands for
-    /// (<c>foreach (var d in _devices) d.SetPowerStateLocked(D0);</c> after "one memory_lock per member"); None otherwise.
-    /// The mode is the one the contract that took them states (or the method's own, for the caller's locks).
+    /// Whether some foreach of the body takes elements of <paramref name="element"/> through its variable. A put on a
+    /// foreach variable on a path that took none is then not judged: which elements a conditional taking loop took
+    /// and a conditional putting loop puts cannot be matched one by one (the same filter on both is the common,
+    /// correct form).
+    /// </summary>
+    public bool TakenInSomeLoop(ResourceKey element, bool isLock)
+    {
+        var taken = _taken;
+        if (taken is null)
+        {
+            // Built whole, then published (rules read a finished result from several threads).
+            Build();
+            taken = new HashSet<(ResourceKey, bool)>();
+            foreach (var op in ResourceKeys.Walk(_body.Cfg.OriginalOperation))
+            {
+                if (op is not IInvocationOperation call || _body.Contracts.For(call.TargetMethod) is not { IsEmpty: false } contract)
+                {
+                    continue;
+                }
+
+                if (contract.AcquiresPm && _body.ComputeKey(call, contract.AcquiresPmTarget, isLock: false) is { } pm && TakenElementOf(call, pm) is { } pmElement)
+                {
+                    taken.Add((pmElement, false));
+                }
+
+                if (contract.AcquiresLock != LockMode.None && _body.ComputeKey(call, contract.AcquiresLockTarget, isLock: true) is { } held && TakenElementOf(call, held) is { } lockElement)
+                {
+                    taken.Add((lockElement, true));
+                }
+            }
+
+            _taken = taken;
+        }
+
+        return taken.Contains((element, isLock));
+    }
+
+    /// <summary>
+    /// <paramref name="key"/> with its root local replaced by the foreach variable whose current element the local
+    /// names on this path (a marker to the position of an enclosing loop); the key itself otherwise.
+    /// </summary>
+    public ResourceKey OnVariable(IOperation site, ResourceKey key, PathState state)
+    {
+        var dot = key.Path.IndexOf('.');
+        var root = dot < 0 ? key.Path : key.Path.Substring(0, dot);
+        foreach (var kv in state.Values)
+        {
+            if (kv.Key.Kind == ValueKeyKind.Marker && kv.Key.Identity is ILocalSymbol local && local.Name == root
+                && kv.Value.Kind == ValueKeyKind.Iteration && kv.Value.Identity is ILocalSymbol variable && Encloses(site, variable))
+            {
+                return new ResourceKey(variable.Name + key.Path.Substring(root.Length));
+            }
+        }
+
+        return key;
+    }
+
+    private bool Encloses(IOperation site, ILocalSymbol variable)
+    {
+        Build();
+        for (var node = site.Syntax.Parent; node is not null; node = node.Parent)
+        {
+            if (node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax)
+            {
+                return false;
+            }
+
+            if (node is ForEachStatementSyntax syntax && _loops!.TryGetValue(syntax, out var loop) && SymbolEqualityComparer.Default.Equals(loop.Variable, variable))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The element key an acquire inside a foreach takes: through the variable, or through a cursor local the loop sets
+    // to it ("cur_pm = cur" — any local assigned the variable inside the loop).
+    private ResourceKey? TakenElementOf(IInvocationOperation call, ResourceKey key)
+    {
+        if (ElementOf(call, key) is { } element)
+        {
+            return element.Element;
+        }
+
+        var dot = key.Path.IndexOf('.');
+        var root = dot < 0 ? key.Path : key.Path.Substring(0, dot);
+        for (var node = call.Syntax.Parent; node is not null && node is not MemberDeclarationSyntax; node = node.Parent)
+        {
+            if (node is ForEachStatementSyntax syntax && _loops!.TryGetValue(syntax, out var loop)
+                && syntax.Statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a =>
+                    a.Left is IdentifierNameSyntax { Identifier.ValueText: var target } && target == root
+                    && a.Right is IdentifierNameSyntax { Identifier.ValueText: var source } && source == loop.Variable.Name))
+            {
+                return loop.ElementKey(new ResourceKey(loop.Variable.Name + key.Path.Substring(root.Length)));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Where the enumerator is created: the position starts before the first element.</summary>
+    public static PathState Start(PathState state, ForEachLoop loop) =>
+        state.WithIndexReassigned(loop.Position).WithFact(loop.Position, ValueSet.Single(-1));
+
+    /// <summary>
+    /// MoveNext: the current element's iteration is over. A count of one left on the variable is that element taken:
+    /// the Prefix of the elements before it grows by one (from nothing on the first element); any other shape is
+    /// Unknown. Then the position moves on.
+    /// </summary>
+    public static PathState Advance(PathState state, ForEachLoop loop, IOperation moveNext)
+    {
+        var position = loop.Position;
+        foreach (var kv in state.Pm)
+        {
+            if (kv.Value > 0 && loop.ElementKey(kv.Key) is { } element)
+            {
+                var site = state.Origins.TryGetValue(kv.Key, out var origin) ? origin.Site : moveNext;
+                state = state.WithPm(kv.Key, 0).WithElements(element, Grown(state, element, position, kv.Value, site, isLock: false));
+            }
+        }
+
+        foreach (var kv in state.Locks)
+        {
+            if (loop.ElementKey(kv.Key) is { } element)
+            {
+                state = state.WithLock(kv.Key, LockMode.None).WithElements(element, Grown(state, element, position, 1, moveNext, isLock: true));
+            }
+        }
+
+        return state.WithIndexShifted(position, 1);
+    }
+
+    // The element at the position was taken: the Prefix grows when every element before it was taken too; when some may
+    // have been skipped (or the position is not known exactly) at least this one is held (Partial).
+    private static ElementHold Grown(PathState state, ResourceKey element, ValueKey position, int count, IOperation site, bool isLock)
+    {
+        var hold = state.ElementsOf(element);
+        var first = hold is null && state.Facts.TryGetValue(position, out var at) && at.AsConstant == 0;
+        var next = hold is { Kind: ElementHoldKind.Prefix, Offset: 0 } && hold.Index.Equals(position);
+        if (count == 1 && (first || next))
+        {
+            return ElementHold.Prefix(position, 1, hold?.Site ?? site, isLock);
+        }
+
+        return count == 1 && (hold is null || (hold.Kind is ElementHoldKind.Prefix or ElementHoldKind.Partial && hold.Index.Equals(position)))
+            ? ElementHold.Partial(position, hold?.Site ?? site, isLock)
+            : ElementHold.Unknown(site, isLock);
+    }
+
+    /// <summary>
+    /// MoveNext returned false: every element was visited. A Prefix that grew on every one is every element; a Suffix
+    /// or an UpTo that kept pace is none (an unwind that never met its stop cannot happen: the stop is an element).
+    /// </summary>
+    public static PathState Exhausted(PathState state, ForEachLoop loop)
+    {
+        if (state.Facts.TryGetValue(loop.Position, out var at) && at.AsConstant == 0)
+        {
+            return Empty(state, loop.Collection); // no first element
+        }
+
+        foreach (var kv in state.Elements)
+        {
+            if (kv.Value.Index is { } i && i.Equals(loop.Position) && kv.Value.Offset >= 0)
+            {
+                state = kv.Value.Kind switch
+                {
+                    ElementHoldKind.Prefix => state.WithElements(kv.Key, ElementHold.All(kv.Value.Site, kv.Value.IsLock)),
+                    ElementHoldKind.Suffix or ElementHoldKind.UpTo => state.WithElements(kv.Key, null),
+                    _ => state,
+                };
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>A loop over <paramref name="collection"/> found it empty: what was held of it is held vacuously.</summary>
+    public static PathState Empty(PathState state, string collection)
+    {
+        foreach (var kv in state.Elements)
+        {
+            if (IsOf(kv.Key, collection))
+            {
+                state = state.WithElements(kv.Key, ElementHold.Vacuous(kv.Value.Site, kv.Value.IsLock));
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>Whether some hold says <paramref name="collection"/> is empty on this path: a loop over it does not run.</summary>
+    public static bool KnownEmpty(PathState state, string collection)
+    {
+        foreach (var kv in state.Elements)
+        {
+            if (kv.Value.Kind == ElementHoldKind.Vacuous && IsOf(kv.Key, collection))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsOf(ResourceKey element, string collection) => element.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal);
+
+    /// <summary>
+    /// "cur == failed", where failed names the element at <paramref name="stop"/> of the same collection: the
+    /// elements a finished taking loop holds ([0, stop) — it broke off at the failing one) are the ones this loop puts
+    /// before it meets the stop. Where the test is true the unwind has reached the stop: with every earlier element put
+    /// nothing is held (a put now is one too many); where it is false this iteration's element comes before the stop.
+    /// </summary>
+    public static (PathState? WhenTrue, PathState? WhenFalse) RefineMarker(PathState state, ForEachLoop loop, ValueKey stop)
+    {
+        // What the positions are known to be decides the test outright: the unwind's first element is the failing one
+        // when the taking loop failed on its first.
+        state.Facts.TryGetValue(loop.Position, out var here);
+        state.Facts.TryGetValue(stop, out var there);
+        if (here?.AsConstant is { } a && a == there?.AsConstant)
+        {
+            return (Reached(state, loop, stop), null);
+        }
+
+        var cannotMeet = here is not null && there is not null && !here.Overlaps(there);
+        PathState whenTrue = state, whenFalse = state;
+        foreach (var kv in state.Elements)
+        {
+            if (!kv.Key.Path.StartsWith(loop.Collection + "[]", System.StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var hold = kv.Value;
+            if (hold is { Kind: ElementHoldKind.Prefix, Offset: 0 } && hold.Index.Equals(stop)
+                && state.Facts.TryGetValue(loop.Position, out var at) && at.AsConstant == 0)
+            {
+                hold = ElementHold.UpTo(loop.Position, 0, stop, hold.Site, hold.IsLock); // [0, stop) from the first element on
+            }
+
+            if (hold.Kind != ElementHoldKind.UpTo || !hold.Index.Equals(loop.Position) || !hold.Stop.Equals(stop))
+            {
+                continue;
+            }
+
+            whenTrue = whenTrue.WithElements(kv.Key, hold.Offset < 0 ? ElementHold.Partial(loop.Position, hold.Site, hold.IsLock) : ElementHold.Emptied(hold.Site, hold.IsLock));
+            whenFalse = whenFalse.WithElements(kv.Key, hold with { BeforeStop = true });
+        }
+
+        return (cannotMeet ? null : whenTrue, whenFalse);
+    }
+
+    // The unwind met its stop with every element before it put: an UpTo (or the taking loop's Prefix, not yet taken
+    // apart) is emptied.
+    private static PathState Reached(PathState state, ForEachLoop loop, ValueKey stop)
+    {
+        foreach (var kv in state.Elements)
+        {
+            if (IsOf(kv.Key, loop.Collection) && (kv.Value.Kind == ElementHoldKind.UpTo ? kv.Value.Stop : kv.Value.Index) is { } s && s.Equals(stop)
+                && kv.Value.Kind is ElementHoldKind.UpTo or ElementHoldKind.Prefix)
+            {
+                var emptied = kv.Value.Kind == ElementHoldKind.UpTo ? kv.Value.Offset >= 0 : kv.Value.Offset == 0;
+                state = state.WithElements(kv.Key, emptied ? ElementHold.Emptied(kv.Value.Site, kv.Value.IsLock) : ElementHold.Partial(loop.Position, kv.Value.Site, kv.Value.IsLock));
+            }
+        }
+
+        return state;
+    }
+
+    /// <summary>
+    /// The mode every state holds the current element's lock in, for a call on an enclosing foreach's variable over a
+    /// collection held per element (<c>foreach (var d in _devices) d.SetPowerStateLocked(D0);</c> after "one
+    /// memory_lock per member"); None otherwise. The mode is the one the contract that took them states (or the
+    /// method's own, for the caller's locks).
     /// </summary>
     public LockMode ElementLockMode(IInvocationOperation invocation, ResourceKey key, IReadOnlyCollection<PathState> states)
     {
-        if (states.Count == 0 || ElementKeyOf(invocation, key) is not { } elementKey)
+        if (states.Count == 0 || ElementOf(invocation, key) is not { } element)
         {
             return LockMode.None;
         }
@@ -59,7 +380,7 @@ internal sealed class ForEachLoops
         var mode = LockMode.Exclusive;
         foreach (var state in states)
         {
-            if (state.ElementsOf(elementKey) is not { Kind: ElementHoldKind.All, IsLock: true } hold)
+            if (state.ElementsOf(element.Element) is not { IsLock: true } hold || !HoldsAt(hold, element.Position))
             {
                 return LockMode.None;
             }
@@ -72,90 +393,67 @@ internal sealed class ForEachLoops
         return mode;
     }
 
-    /// <summary>The state on the branch where the foreach of <paramref name="moveNext"/> is exhausted, or null when it is no foreach's MoveNext.</summary>
-    public PathState? Exhausted(PathState state, IInvocationOperation moveNext)
+    /// <summary>
+    /// Whether a state holds the runtime-PM reference of the current element a key on a foreach variable (or on a local
+    /// naming its element) names: counted in this iteration, or part of the collection's hold.
+    /// </summary>
+    public bool HoldsElementReference(IOperation site, ResourceKey key, PathState state)
     {
-        var loop = moveNext.Syntax as ForEachStatementSyntax ?? (moveNext.Syntax.Parent is ForEachStatementSyntax parent && parent.Expression == moveNext.Syntax ? parent : null);
-        if (loop is null || CollectionOf(loop) is not { } collection)
+        if (!state.Values.IsEmpty && OnVariable(site, key, state) is var onVariable && onVariable != key && state.CountOf(onVariable) > 0)
         {
-            return null;
+            return true;
         }
 
-        foreach (var kv in state.Elements)
-        {
-            if (kv.Value.Kind == ElementHoldKind.All && kv.Key.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal)
-                && PutsEveryElement(loop, loop.Identifier.ValueText + kv.Key.Path.Substring(collection.Length + 2), kv.Value.IsLock))
-            {
-                state = state.WithElements(kv.Key, null);
-            }
-        }
-
-        return state;
+        return !state.Elements.IsEmpty && ElementOf(site, key) is { } element
+            && state.ElementsOf(element.Element) is { IsLock: false } hold && HoldsAt(hold, element.Position);
     }
 
-    private bool PutsEveryElement(ForEachStatementSyntax syntax, string perIteration, bool isLock)
+    private static bool HoldsAt(ElementHold hold, ValueKey position) =>
+        hold.Kind == ElementHoldKind.All || (hold.Index.Equals(position) && hold.HoldsCurrent);
+
+    private ForEachLoop? OfLoweredCall(IInvocationOperation call)
     {
-        if (LoopOf(syntax) is not { Body: { } body })
-        {
-            return false;
-        }
-
-        foreach (var op in ResourceKeys.Walk(body))
-        {
-            if (op is IBranchOperation or IReturnOperation or IThrowOperation)
-            {
-                return false; // some iteration may skip the put
-            }
-        }
-
-        var statements = body is IBlockOperation block ? (IEnumerable<IOperation>)block.Operations : new[] { body };
-        foreach (var statement in statements)
-        {
-            if (statement is IExpressionStatementOperation { Operation: IInvocationOperation call })
-            {
-                var contract = _body.Contracts.For(call.TargetMethod);
-                var key = isLock
-                    ? contract.ReleasesLock ? _body.ComputeKey(call, contract.ReleasesLockTarget, isLock: true) : null
-                    : contract.ReleasesPm ? _body.ComputeKey(call, contract.ReleasesPmTarget, isLock: false) : null;
-                if (key?.Path == perIteration)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        Build();
+        var syntax = call.Syntax as ForEachStatementSyntax ?? (call.Syntax.Parent is ForEachStatementSyntax parent && parent.Expression == call.Syntax ? parent : null);
+        return syntax is not null && _loops!.TryGetValue(syntax, out var loop) ? loop : null;
     }
 
-    private string? CollectionOf(ForEachStatementSyntax syntax)
+    private void Build()
     {
-        var collection = LoopOf(syntax)?.Collection;
+        if (_loops is not null)
+        {
+            return;
+        }
+
+        // Built whole, then published: rules read a finished result from several threads.
+        var loops = new Dictionary<SyntaxNode, ForEachLoop>();
+        var variables = new Dictionary<ILocalSymbol, ForEachLoop>(SymbolEqualityComparer.Default);
+        foreach (var op in ResourceKeys.Walk(_body.Cfg.OriginalOperation))
+        {
+            if (op is IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation { Symbol: { } variable } } loop
+                && loop.Syntax is ForEachStatementSyntax syntax && CollectionOf(loop) is { } collection)
+            {
+                var collectionType = (loop.Collection is IConversionOperation c ? c.Operand : loop.Collection).Type;
+                var element = collectionType is null ? null : ElementPaths.ElementType(collectionType);
+                var notNull = element is { IsValueType: true } || element is { IsReferenceType: true, NullableAnnotation: not NullableAnnotation.Annotated };
+                var info = new ForEachLoop(variable, collection, notNull);
+                loops[syntax] = info;
+                variables[variable] = info;
+            }
+        }
+
+        _variables = variables;
+        _loops = loops;
+    }
+
+    private string? CollectionOf(IForEachLoopOperation loop)
+    {
+        var collection = loop.Collection;
         while (collection is IConversionOperation conversion)
         {
             collection = conversion.Operand;
         }
 
-        return collection is null ? null : _body.Keys.PathOf(collection);
-    }
-
-    private IForEachLoopOperation? LoopOf(SyntaxNode syntax)
-    {
-        var loops = _loops;
-        if (loops is null)
-        {
-            // Built whole, then published: rules read a finished result from several threads.
-            loops = new Dictionary<SyntaxNode, IForEachLoopOperation>();
-            foreach (var op in ResourceKeys.Walk(_body.Cfg.OriginalOperation))
-            {
-                if (op is IForEachLoopOperation loop)
-                {
-                    loops[loop.Syntax] = loop;
-                }
-            }
-
-            _loops = loops;
-        }
-
-        return loops.TryGetValue(syntax, out var found) ? found : null;
+        return _body.Keys.PathOf(collection);
     }
 }

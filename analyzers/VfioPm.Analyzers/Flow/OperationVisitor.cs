@@ -52,6 +52,16 @@ internal sealed class OperationVisitor
         {
             case IInvocationOperation invocation:
                 _observer?.Invoke(invocation, states);
+                if (_body.ForEach.OfEnumerator(invocation) is { } started)
+                {
+                    return Map(states, s => ForEachLoops.Start(s, started));
+                }
+
+                if (_body.ForEach.OfMoveNext(invocation) is { } moved)
+                {
+                    return Map(states, s => ForEachLoops.Advance(s, moved, invocation));
+                }
+
                 return ApplyInvocation(invocation, states);
             case IFieldReferenceOperation or IPropertyReferenceOperation:
                 _observer?.Invoke(op, states);
@@ -93,9 +103,19 @@ internal sealed class OperationVisitor
         var copiesCondition = tracked && constant is null && local.Type.SpecialType == SpecialType.System_Boolean;
         if (!copiesCondition)
         {
+            // "failed = cur" in a foreach: the local names the element at the loop's position from now on.
+            var named = _body.ForEach.NamedElement(value);
+            var marker = ValueKey.Marker(local);
+            var names = named?.Position ?? (LastElementOf(value) is { } last ? ValueKey.Member(last + ".Count") : null);
             return Map(states, s =>
             {
-                var next = s.WithIndexReassigned(key).WithoutFact(key).WithValue(key, ValueSubjects.ValueOf(value, s));
+                var next = s.WithIndexReassigned(key).WithoutFact(key).WithValue(key, ValueSubjects.ValueOf(value, s)).WithValue(marker, names);
+
+                if (named is { ElementNotNull: true } && tracked)
+                {
+                    return next.WithFact(key, ValueSet.NonZero);
+                }
+
                 if (!tracked || next.Values.ContainsKey(key))
                 {
                     return next;
@@ -138,11 +158,31 @@ internal sealed class OperationVisitor
         return result;
     }
 
+    // "X.Count - 1" / "X.Length - 1": the collection X whose last element an index is set to, or null.
+    private string? LastElementOf(IOperation value)
+    {
+        if (FlowBody.OffsetOperand(value, out var offset) is var operand && offset == -1)
+        {
+            while (operand is IConversionOperation conversion)
+            {
+                operand = conversion.Operand;
+            }
+
+            if (operand is IPropertyReferenceOperation { Property.Name: "Count" or "Length", Instance: { } collection })
+            {
+                return _body.PathOf(collection);
+            }
+        }
+
+        return null;
+    }
+
     // "i++", "i -= 2": what is known about i moves with it, and so do the element holds counted from it.
     private static IReadOnlyCollection<PathState> Step(ILocalSymbol local, long delta, IReadOnlyCollection<PathState> states)
     {
         var key = ValueKey.Local(local);
-        return Map(states, s => s.WithValue(key, null).WithIndexShifted(key, delta));
+        var marker = ValueKey.Marker(local);
+        return Map(states, s => s.WithValue(key, null).WithValue(marker, null).WithIndexShifted(key, delta));
     }
 
     // A write to a local, parameter or member path (assignment, compound assignment, ++/--, ref/out argument): what

@@ -30,6 +30,7 @@ public sealed class CollectionLoopTests
 
     // vfio_pci_dev_set_pm_runtime_get(): resume each device, unwind the ones before the failing one in reverse.
     private const string ContinueReverse = """
+        [AcquiresPmReference("Devices[].Pdev", OnSuccess = true)]
         int PmRuntimeGet()
         {
             var devices = Devices;
@@ -82,11 +83,30 @@ public sealed class CollectionLoopTests
 
             {|#1:return ret;|}
         """),
-        Verification.Verify.Diagnostic("VPM0001").WithLocation(1).WithLocation(0).WithMessage("The runtime-PM reference taken on 'Devices[].Pdev.Power' is not put on the path that returns at line 28 (one per element, taken in the loop at line 17)"));
+        Verification.Verify.Diagnostic("VPM0001").WithLocation(1).WithLocation(0).WithMessage("The runtime-PM reference taken on 'Devices[].Pdev.Power' is not put on the path that returns at line 29 (one per element, taken in the loop at line 18)"));
+
+    // Every element is held where the loop ran to its end: returned to the caller without a contract that says so,
+    // that is one leak per element — as for a single reference.
+    [Fact]
+    public Task GetAllHelperWithoutItsContractLeaksAtItsSuccessReturn() =>
+        Verify<PmReferenceBalanceAnalyzer>(ContinueReverse.Replace("""
+            [AcquiresPmReference("Devices[].Pdev", OnSuccess = true)]
+
+            """, string.Empty).Replace("""
+                ret = devices[cur].Pdev.Power.ResumeAndGet();
+            """, """
+                ret = {|#0:devices[cur].Pdev.Power.ResumeAndGet()|};
+            """).Replace("""
+            return 0;
+        """, """
+            {|#1:return 0;|}
+        """),
+        Verification.Verify.Diagnostic("VPM0001").WithLocation(1).WithLocation(0).WithMessage("The runtime-PM reference taken on 'Devices[].Pdev.Power' is not put on the path that returns at line 22 (one per element, taken in the loop at line 17)"));
 
     // The runtime's own form (DeviceSet.PmRuntimeGet): a second index counting down from the failing one.
     [Fact]
     public Task UnwindWithASecondIndexIsBalanced() => Verify<PmReferenceBalanceAnalyzer>("""
+        [AcquiresPmReference("Devices[].Pdev", OnSuccess = true)]
         int PmRuntimeGet()
         {
             for (var i = 0; i < Devices.Count; i++)
@@ -106,6 +126,7 @@ public sealed class CollectionLoopTests
 
     [Fact]
     public Task UnwindWithASecondIndexStartingAtTheFailingOnePutsOneTooMany() => Verify<PmReferenceBalanceAnalyzer>("""
+        [AcquiresPmReference("Devices[].Pdev", OnSuccess = true)]
         int PmRuntimeGet()
         {
             for (var i = 0; i < Devices.Count; i++)

@@ -193,9 +193,10 @@ internal sealed class PathState
         var elements = Elements;
         foreach (var kv in Elements)
         {
-            if (kv.Value.Index is { } i && i.Equals(index) && kv.Value.Kind is ElementHoldKind.Prefix or ElementHoldKind.Suffix)
+            if (kv.Value.Index is { } i && i.Equals(index) && kv.Value.Kind is ElementHoldKind.Prefix or ElementHoldKind.Suffix or ElementHoldKind.UpTo)
             {
-                elements = elements.SetItem(kv.Key, kv.Value with { Offset = (int)(kv.Value.Offset - delta) });
+                // A new element: whether it comes before an unwind's stop is not known until the loop tests it.
+                elements = elements.SetItem(kv.Key, kv.Value with { Offset = (int)(kv.Value.Offset - delta), BeforeStop = false });
             }
         }
 
@@ -232,7 +233,11 @@ internal sealed class PathState
         Facts.TryGetValue(index, out var known);
         foreach (var kv in Elements)
         {
-            if (kv.Value.Index is { } i && i.Equals(index))
+            if (kv.Value.Stop is { } stop && stop.Equals(index))
+            {
+                elements = elements.SetItem(kv.Key, ElementHold.Unknown(kv.Value.Site, kv.Value.IsLock)); // the stop moved
+            }
+            else if (kv.Value.Index is { } i && i.Equals(index))
             {
                 elements = kv.Value.Kind == ElementHoldKind.Prefix && known is { IsEmpty: false } && known.Max != long.MaxValue && known.Max + kv.Value.Offset <= 0
                     ? elements.Remove(kv.Key)
@@ -241,6 +246,21 @@ internal sealed class PathState
         }
 
         return With(Pm, Locks, Facts, Values, Origins, Scopes, elements);
+    }
+
+    /// <summary>
+    /// The collection whose last element <paramref name="index"/> was set to on this path ("cur = X.Count - 1", not
+    /// moved since), from its <see cref="ValueKeyKind.Marker"/>; null otherwise.
+    /// </summary>
+    public string? LastElementOf(ILocalSymbol index)
+    {
+        if (Values.TryGetValue(ValueKey.Marker(index), out var named) && named.Kind == ValueKeyKind.Member && named.Identity is string count
+            && count.EndsWith(".Count", System.StringComparison.Ordinal))
+        {
+            return count.Substring(0, count.Length - 6);
+        }
+
+        return null;
     }
 
     /// <summary>Forgets the facts about locals, parameters and members, keeping those about call results.</summary>

@@ -18,6 +18,18 @@ internal enum ValueKeyKind : byte
     /// value each time it is read until the method assigns that path or a prefix of it.
     /// </summary>
     Member,
+    /// <summary>
+    /// The position of a foreach variable's current element in its collection (0 for the first): -1 where the loop's
+    /// enumerator is created, one more at each MoveNext. Element holds taken through the variable count from it.
+    /// </summary>
+    Iteration,
+    /// <summary>
+    /// A holder in <see cref="PathState.Values"/>, never a fact: which element a local names. Assigned a foreach
+    /// variable (the kernel's "remember the failing device"), it names the element at that loop's
+    /// <see cref="Iteration"/> position, the holder's value; assigned "X.Count - 1" (an index set to the last element,
+    /// for a loop that puts from there down), the value is the member path "X.Count". Any other write drops it.
+    /// </summary>
+    Marker,
 }
 
 /// <summary>
@@ -45,6 +57,12 @@ internal readonly struct ValueKey : IEquatable<ValueKey>
     public static ValueKey Capture(CaptureId id) => new(ValueKeyKind.Capture, id);
 
     public static ValueKey Member(string path) => new(ValueKeyKind.Member, path);
+
+    /// <summary>The position of <paramref name="variable"/>'s element (a foreach iteration variable).</summary>
+    public static ValueKey Iteration(ILocalSymbol variable) => new(ValueKeyKind.Iteration, variable);
+
+    /// <summary>The marker holder of <paramref name="local"/>: which foreach position it names, if any.</summary>
+    public static ValueKey Marker(ILocalSymbol local) => new(ValueKeyKind.Marker, local);
 
     /// <summary>The call site of a <see cref="ValueKeyKind.Result"/> key.</summary>
     public IOperation? Site => Kind == ValueKeyKind.Result ? (IOperation)Identity : null;

@@ -71,6 +71,7 @@ public abstract class VfioPciDevSetHotResetPort
     }
 
     // vfio_pci_dev_set_pm_runtime_get() (Correct/VfioPciDevSetPmRuntimeGet).
+    [AcquiresPmReference("devSet.Devices[].Pdev", OnSuccess = true)]
     protected abstract int VfioPciDevSetPmRuntimeGet(CoreDeviceSet devSet);
 
     // vfio_dev_in_groups() / the iommufd ownership check.

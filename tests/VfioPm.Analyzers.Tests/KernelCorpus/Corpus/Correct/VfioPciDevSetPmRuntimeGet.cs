@@ -6,6 +6,8 @@ namespace KernelCorpus.Cases;
 
 public static class VfioPciDevSetPmRuntimeGetPort
 {
+    // One reference on every device of the set on success, none on failure.
+    [AcquiresPmReference("devSet.Devices[].Pdev", OnSuccess = true)]
     public static int VfioPciDevSetPmRuntimeGet(CoreDeviceSet devSet)
     {
         var devices = devSet.Devices;

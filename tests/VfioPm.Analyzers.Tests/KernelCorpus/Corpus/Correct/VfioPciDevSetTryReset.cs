@@ -38,6 +38,7 @@ public abstract class VfioPciDevSetTryResetPort
     protected abstract bool VfioPciDevSetNeedsReset(CoreDeviceSet devSet);
 
     // vfio_pci_dev_set_pm_runtime_get() (Correct/VfioPciDevSetPmRuntimeGet): 0 with a reference on every device, or
-    // -errno with none; today's attributes name one device, not "every element".
+    // -errno with none.
+    [AcquiresPmReference("devSet.Devices[].Pdev", OnSuccess = true)]
     protected abstract int VfioPciDevSetPmRuntimeGet(CoreDeviceSet devSet);
 }
