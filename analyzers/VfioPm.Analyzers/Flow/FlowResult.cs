@@ -23,6 +23,7 @@ internal sealed class FlowResult
     private readonly FlowBody _body;
     private readonly ImmutableArray<FlowPoint> _points;
     private readonly ImmutableHashSet<ResourceKey> _monitorKeys;
+    private readonly Lazy<Dictionary<string, IOperation>> _memberReferences;
 
     public FlowResult(FlowBody body, ImmutableArray<FlowFinding> findings, ImmutableArray<FlowPoint> points)
     {
@@ -30,6 +31,7 @@ internal sealed class FlowResult
         Findings = findings;
         _points = points;
         _monitorKeys = body.MonitorKeys.ToImmutableHashSet();
+        _memberReferences = new Lazy<Dictionary<string, IOperation>>(MemberReferences, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>What was found.</summary>
@@ -54,21 +56,26 @@ internal sealed class FlowResult
     public string? PathOf(IOperation operation) => _body.PathOf(operation);
 
     /// <summary>A field or property reference of the body whose path is <paramref name="path"/> (what an alias local was copied from), or null.</summary>
-    public IOperation? MemberReferenceWithPath(string path)
+    public IOperation? MemberReferenceWithPath(string path) => _memberReferences.Value.TryGetValue(path, out var op) ? op : null;
+
+    // The body's first field or property reference per path, built once on first use (rules read a result from several
+    // threads; most bodies never ask).
+    private Dictionary<string, IOperation> MemberReferences()
     {
+        var references = new Dictionary<string, IOperation>(System.StringComparer.Ordinal);
         foreach (var block in _body.Cfg.Blocks)
         {
             var roots = block.BranchValue is null ? block.Operations : block.Operations.Add(block.BranchValue);
             foreach (var op in roots.SelectMany(ResourceKeys.Walk))
             {
-                if (op is IFieldReferenceOperation or IPropertyReferenceOperation && _body.PathOf(op) == path)
+                if (op is IFieldReferenceOperation or IPropertyReferenceOperation && _body.PathOf(op) is { } path && !references.ContainsKey(path))
                 {
-                    return op;
+                    references[path] = op;
                 }
             }
         }
 
-        return null;
+        return references;
     }
 
     /// <summary>The mode every state holds the lock of every element a foreach variable's key stands for in (see <see cref="ForEachLoops"/>).</summary>
