@@ -107,15 +107,16 @@ internal static class ContractConditionCandidates
                 return "nameof(" + name.Identifier.ValueText + ")";
             case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax } access:
                 return "nameof(" + access.Name.Identifier.ValueText + ")";
-            case MemberAccessExpressionSyntax access when PathUnderParameter(access, model, cancellation) is { } path:
+            case MemberAccessExpressionSyntax access when MemberPath(access, model, cancellation) is { } path:
                 return "\"" + path + "\"";
             default:
                 return null;
         }
     }
 
-    // "vdev.DisableIdleD3", "device.Spec.BridgeD3Possible": identifiers only, rooted at a parameter.
-    private static string? PathUnderParameter(MemberAccessExpressionSyntax access, SemanticModel model, CancellationToken cancellation)
+    // "vdev.DisableIdleD3", "device.Spec.BridgeD3Possible" (rooted at a parameter), "Vdev.DisableIdleD3" or
+    // "this.Vdev.DisableIdleD3" (rooted at a member of the receiver): identifiers only, as a contract path names them.
+    private static string? MemberPath(MemberAccessExpressionSyntax access, SemanticModel model, CancellationToken cancellation)
     {
         ExpressionSyntax current = access;
         var segments = new Stack<string>();
@@ -125,11 +126,21 @@ internal static class ContractConditionCandidates
             current = member.Expression;
         }
 
-        if (current is not IdentifierNameSyntax root || model.GetSymbolInfo(root, cancellation).Symbol is not IParameterSymbol)
+        if (current is ThisExpressionSyntax)
+        {
+            return string.Join(".", segments);
+        }
+
+        if (current is not IdentifierNameSyntax root)
         {
             return null;
         }
 
-        return root.Identifier.ValueText + "." + string.Join(".", segments);
+        return model.GetSymbolInfo(root, cancellation).Symbol switch
+        {
+            IParameterSymbol => root.Identifier.ValueText + "." + string.Join(".", segments),
+            IFieldSymbol { IsStatic: false } or IPropertySymbol { IsStatic: false } => root.Identifier.ValueText + "." + string.Join(".", segments),
+            _ => null,
+        };
     }
 }

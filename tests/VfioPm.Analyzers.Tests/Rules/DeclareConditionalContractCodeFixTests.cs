@@ -134,6 +134,52 @@ public sealed class DeclareConditionalContractCodeFixTests
         }
         """, "Declare [ReleasesPmReference(\"vdev.Pdev\", Unless = \"vdev.DisableIdleD3\")]");
 
+    // A variant driver wrapping the core device: the flag is a path under a member of the receiver.
+    [Fact]
+    public Task DeclaresAPathUnderAMember() => VerifyFix("""
+        using VfioPm.Annotations; using VfioPm.Runtime; using VfioPm.Runtime.Pci;
+        sealed class Vdev
+        {
+            public Vdev(PciDevice pdev) => Pdev = pdev;
+            public PciDevice Pdev { get; }
+            public bool DisableIdleD3 { get; init; }
+        }
+
+        sealed class Variant
+        {
+            public Variant(Vdev vdev) => Vdev = vdev;
+            public Vdev Vdev { get; }
+
+            public void CloseDevice()
+            {
+                if (!Vdev.DisableIdleD3)
+                    {|VPM0002:Vdev.Pdev.Power.Put()|};
+            }
+        }
+        """, """
+        using VfioPm.Annotations; using VfioPm.Runtime; using VfioPm.Runtime.Pci;
+        sealed class Vdev
+        {
+            public Vdev(PciDevice pdev) => Pdev = pdev;
+            public PciDevice Pdev { get; }
+            public bool DisableIdleD3 { get; init; }
+        }
+
+        sealed class Variant
+        {
+            public Variant(Vdev vdev) => Vdev = vdev;
+            public Vdev Vdev { get; }
+
+            [global::VfioPm.Annotations.ReleasesPmReference("Vdev.Pdev", Unless = "Vdev.DisableIdleD3")]
+        """ + "\r\n" + """
+            public void CloseDevice()
+            {
+                if (!Vdev.DisableIdleD3)
+                    Vdev.Pdev.Power.Put();
+            }
+        }
+        """, "Declare [ReleasesPmReference(\"Vdev.Pdev\", Unless = \"Vdev.DisableIdleD3\")]");
+
     // A put under a settable property: the condition can change between the get and the put, so no contract states it.
     [Fact]
     public Task IsNotOfferedForAConditionThatCanChange() => VerifyFix(
