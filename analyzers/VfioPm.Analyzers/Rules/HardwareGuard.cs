@@ -43,12 +43,14 @@ internal static class HardwareGuard
         return new ResourceKey(ownerPath + "." + guard);
     }
 
+    /// <summary>The device an access touches: the receiver, or for a static accessor (<c>pci_read_config_word(pdev, ...)</c>) its device argument.</summary>
+    public static IOperation? DeviceOperand(IInvocationOperation invocation) =>
+        invocation.Instance ?? invocation.Arguments.FirstOrDefault(a => a.Value.Type is { } t && HasMember(t, "Power"))?.Value;
+
     /// <summary>True when the reference the access needs is held on every path.</summary>
     public static bool HoldsPmFor(FlowResult analysis, IInvocationOperation invocation, MethodContract callee, IReadOnlyCollection<PathState> states)
     {
-        // The device: the receiver, or for a static accessor (pci_read_config_word(pdev, ...)) its device argument.
-        var deviceOperand = invocation.Instance
-            ?? invocation.Arguments.FirstOrDefault(a => a.Value.Type is { } t && HasMember(t, "Power"))?.Value;
+        var deviceOperand = DeviceOperand(invocation);
         if (callee.RequiresPmTarget is null && deviceOperand is { } receiver
             && receiver.Type is { } type && HasMember(type, "Power") && analysis.PathOf(receiver) is { } device)
         {
@@ -105,8 +107,9 @@ internal static class HardwareGuard
         var owners = new List<StateOwner>();
         if (Unwrap(receiver) is not (IFieldReferenceOperation or IPropertyReferenceOperation) && analysis.PathOf(receiver) is { } aliased)
         {
-            // A local standing for a member path ("var pdev = vdev.Pdev;"): the member reference it was copied from.
-            receiver = MemberReferenceWithPath(analysis, receiver, aliased) ?? receiver;
+            // A local standing for a member path ("var pdev = vdev.Pdev;"): the member reference it was copied from, in
+            // whichever statement of the body defined the alias (not the access's own, pci_read_config_word(pdev, ...)).
+            receiver = analysis.MemberReferenceWithPath(aliased) ?? receiver;
         }
 
         var (member, owner) = Unwrap(receiver) switch
@@ -141,25 +144,6 @@ internal static class HardwareGuard
         public bool OwnsOn(PathState state) =>
             state.Facts.TryGetValue(Member, out var values) && (OwnsWhenSet ? !values.Contains(0) : values.IsSubsetOf(ValueSet.Zero))
             && (Unless is not { } unless || (state.Facts.TryGetValue(unless, out var u) && u.IsSubsetOf(ValueSet.Zero)));
-    }
-
-    private static IOperation? MemberReferenceWithPath(FlowResult analysis, IOperation from, string path)
-    {
-        var root = from;
-        while (root.Parent is { } parent)
-        {
-            root = parent;
-        }
-
-        foreach (var op in ResourceKeys.Walk(root))
-        {
-            if (op is IFieldReferenceOperation or IPropertyReferenceOperation && analysis.PathOf(op) == path)
-            {
-                return op;
-            }
-        }
-
-        return null;
     }
 
     private static bool HasMember(ITypeSymbol? type, string name)
