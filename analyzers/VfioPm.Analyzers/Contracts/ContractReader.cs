@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Concurrent;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -121,6 +123,7 @@ internal sealed class ContractReader
         var releaseOnSuccess = false;
         var releaseOnFailure = false;
         var releaseSuccess = SuccessWhen.Zero;
+        var conflict = false;
         var requiresPm = false;
         string? requiresPmTarget = null;
         var mayRunCallbacks = false;
@@ -147,7 +150,7 @@ internal sealed class ContractReader
                 onSuccess = NamedBool(a, "OnSuccess");
                 // A bool-returning conditional acquire (a counted owner's dec_not_one) holds on true.
                 success = onSuccess && method.ReturnType.SpecialType == SpecialType.System_Boolean ? SuccessWhen.True : (SuccessWhen)NamedInt(a, "SuccessWhen", 0);
-                acquiresPmUnless = NamedString(a, "Unless");
+                acquiresPmUnless = Condition(method, a, acquiresPmTarget, ref conflict);
             }
             else if (IsOurs(a, AttributeNames.ReleasesPmReference))
             {
@@ -156,7 +159,7 @@ internal sealed class ContractReader
                 releaseOnSuccess = NamedBool(a, "OnSuccess");
                 releaseOnFailure = !releaseOnSuccess && NamedBool(a, "OnFailure");
                 releaseSuccess = (SuccessWhen)NamedInt(a, "SuccessWhen", 0);
-                releasesPmUnless = NamedString(a, "Unless");
+                releasesPmUnless = Condition(method, a, releasesPmTarget, ref conflict);
             }
             else if (IsOurs(a, AttributeNames.RequiresPmReference))
             {
@@ -217,6 +220,7 @@ internal sealed class ContractReader
             ReleasesPmOnFailure = releaseOnFailure,
             ReleasesPmSuccess = releaseSuccess,
             ReleasesPmUnless = releasesPmUnless,
+            PmConditionConflict = conflict,
             RequiresPm = requiresPm,
             RequiresPmTarget = requiresPmTarget,
             MayRunPmCallbacks = mayRunCallbacks,
@@ -234,6 +238,32 @@ internal sealed class ContractReader
             IsDeviceAccess = isAccess,
             IsRuntimePmCallback = callback,
         };
+    }
+
+    // The waiver of a PM contract in one form: Unless = "X" waives it when X is true, When = "X" when X is false ("!X"; a
+    // negated When is an Unless). On a static method, which has no receiver, a name that is not a parameter is a member
+    // of the parameter the device target names (or the device parameter the contract binds to, engine §6).
+    private static string? Condition(IMethodSymbol method, AttributeData a, string? target, ref bool conflict)
+    {
+        var unless = NamedString(a, "Unless");
+        var when = NamedString(a, "When");
+        conflict |= unless is not null && when is not null;
+        var condition = unless ?? (when is null ? null : when.StartsWith("!", StringComparison.Ordinal) ? when.Substring(1) : "!" + when);
+        if (condition is null || !Flow.StaticDeviceBinding.NeedsBinding(method))
+        {
+            return condition;
+        }
+
+        var negated = condition.StartsWith("!", StringComparison.Ordinal);
+        var path = negated ? condition.Substring(1) : condition;
+        if (method.Parameters.Any(p => p.Name == path.Split('.')[0]))
+        {
+            return condition;
+        }
+
+        var device = target ?? Flow.StaticDeviceBinding.TargetFor(method, out _);
+        var head = device is null ? null : Flow.ElementPaths.MemberName(device.Split('.')[0]);
+        return head is not null && method.Parameters.Any(p => p.Name == head) ? (negated ? "!" : string.Empty) + head + "." + path : condition;
     }
 
     private static LockMode Mode(AttributeData a, LockMode fallback)

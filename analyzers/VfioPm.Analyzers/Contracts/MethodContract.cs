@@ -27,7 +27,11 @@ internal sealed record MethodContract
     public string? AcquiresPmTarget { get; init; }
     public bool AcquiresPmOnSuccess { get; init; }
     public SuccessWhen AcquiresPmSuccess { get; init; }
-    /// <summary>The latched bool member that, when true, cancels the acquire (<c>disable_idle_d3</c>).</summary>
+    /// <summary>
+    /// The latched bool that waives the acquire: when true (<c>Unless = "DisableIdleD3"</c>), or when false with a leading
+    /// <c>!</c> (<c>When = "DriverHasPmOps"</c> is read as <c>"!DriverHasPmOps"</c>). On a static method a name that is not
+    /// a parameter is already resolved under the device parameter ("dev.X").
+    /// </summary>
     public string? AcquiresPmUnless { get; init; }
     public bool ReleasesPm { get; init; }
     public string? ReleasesPmTarget { get; init; }
@@ -36,8 +40,10 @@ internal sealed record MethodContract
     /// <summary>The release happens only when the result is a failure: the method consumes the caller's reference when it fails.</summary>
     public bool ReleasesPmOnFailure { get; init; }
     public SuccessWhen ReleasesPmSuccess { get; init; }
-    /// <summary>The latched bool member that, when true, cancels the release.</summary>
+    /// <summary>The latched bool that waives the release, in the form of <see cref="AcquiresPmUnless"/>.</summary>
     public string? ReleasesPmUnless { get; init; }
+    /// <summary>Both <c>When</c> and <c>Unless</c> set on one PM attribute: a malformed contract (VPM0011).</summary>
+    public bool PmConditionConflict { get; init; }
     public bool RequiresPm { get; init; }
     public string? RequiresPmTarget { get; init; }
 

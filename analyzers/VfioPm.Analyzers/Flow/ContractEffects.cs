@@ -53,14 +53,14 @@ internal sealed class ContractEffects
         }
 
         var current = state;
-        if (contract.ReleasesPm && _body.PmKeyFor(invocation, contract.ReleasesPmTarget) is { } releaseKey)
+        if (contract.ReleasesPm && Cursor(invocation, _body.PmKeyFor(invocation, contract.ReleasesPmTarget), state) is { } releaseKey)
         {
             current = ElementPaths.IsPerElement(contract.ReleasesPmTarget) && ElementEffects.IsElementKey(releaseKey)
                 ? ReleaseEvery(invocation, releaseKey, current, isLock: false)
                 : ReleasePm(invocation, releaseKey, current);
         }
 
-        if (contract.ReleasesLock && _body.LockKeyFor(invocation, contract.ReleasesLockTarget) is { } unlockKey)
+        if (contract.ReleasesLock && Cursor(invocation, _body.LockKeyFor(invocation, contract.ReleasesLockTarget), state) is { } unlockKey)
         {
             if (contract.IsMonitor)
             {
@@ -72,7 +72,7 @@ internal sealed class ContractEffects
                 : ReleaseLock(invocation, unlockKey, current);
         }
 
-        if (contract.AcquiresLock != LockMode.None && _body.LockKeyFor(invocation, contract.AcquiresLockTarget) is { } lockKey)
+        if (contract.AcquiresLock != LockMode.None && Cursor(invocation, _body.LockKeyFor(invocation, contract.AcquiresLockTarget), state) is { } lockKey)
         {
             if (contract.IsMonitor)
             {
@@ -137,7 +137,7 @@ internal sealed class ContractEffects
             }
         }
 
-        if (contract.AcquiresPm && _body.PmKeyFor(invocation, contract.AcquiresPmTarget) is { } pmKey)
+        if (contract.AcquiresPm && Cursor(invocation, _body.PmKeyFor(invocation, contract.AcquiresPmTarget), state) is { } pmKey)
         {
             var result = ValueKey.Result(invocation);
             var origin = new Origin(invocation, HeldOnFailure: !contract.AcquiresPmOnSuccess && ReturnsInt(invocation.TargetMethod));
@@ -176,6 +176,11 @@ internal sealed class ContractEffects
 
         yield return current;
     }
+
+    // A key on a local that names the current element of an enclosing foreach (the kernel's list cursor kept in a
+    // variable of its own: "cur_pm = cur; pm_runtime_resume_and_get(cur_pm)") is that element's key on the variable.
+    private ResourceKey? Cursor(IInvocationOperation invocation, ResourceKey? key, PathState state) =>
+        key is { } k && !state.Values.IsEmpty ? _body.ForEach.OnVariable(invocation, k, state) : key;
 
     private PathState Take(IInvocationOperation invocation, ResourceKey key, PathState state, Origin origin, bool perElement) =>
         !ElementEffects.IsElementKey(key) ? state.WithPm(key, state.CountOf(key) + 1, origin)

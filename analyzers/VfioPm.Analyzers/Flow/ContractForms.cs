@@ -16,8 +16,9 @@ namespace VfioPm.Analyzers.Flow;
 /// Invariants:
 /// <list type="bullet">
 /// <item>a latched flag is a stable fact keyed by its member path ("this.DisableIdleD3"), the same key the branch
-/// refinement of <c>if (DisableIdleD3)</c> uses, so the body's own tests and the contract agree on every path; a path
-/// that never tests it is held to the contract (the flag may be false);</item>
+/// refinement of <c>if (DisableIdleD3)</c> uses, so the body's own tests and the contract agree on every path; at an
+/// exit, a path that never tested it is judged for both values (<see cref="SplitOnSelfCondition"/>); at a call site a
+/// constant argument decides it;</item>
 /// <item>a write of an owning member is a transfer between the path and the object: the path receives one reference
 /// (count + 1) or hands one over (count - 1). A hand-over the path cannot pay leaves the count negative; the write is
 /// remembered under an "owed" key so the exit check reports it there (VPM0002). A write of the value the path already
@@ -67,7 +68,7 @@ internal sealed partial class ContractForms
             {
                 // A call whose contract is waived by a latched flag of its receiver.
                 if (op is IInvocationOperation invocation && body.Contracts.For(invocation.TargetMethod) is var c
-                    && (c.AcquiresPm ? c.AcquiresPmUnless : c.ReleasesPm ? c.ReleasesPmUnless : null) is { } unless && CallFlag(body, invocation, unless) is { } flag)
+                    && (c.AcquiresPm ? c.AcquiresPmUnless : c.ReleasesPm ? c.ReleasesPmUnless : null) is { } unless && CallFlag(body, invocation, unless).Key is { } flag)
                 {
                     pinned.Add(flag);
                 }
@@ -114,130 +115,6 @@ internal sealed partial class ContractForms
     }
 
     private MethodContract Self => _body.Self;
-
-    public string? SelfUnless => Self.AcquiresPm ? Self.AcquiresPmUnless : Self.ReleasesPm ? Self.ReleasesPmUnless : null;
-
-    /// <summary>True when the method's own PM contract is waived on this path (its Unless flag is known true).</summary>
-    public bool SelfContractWaived(PathState state) =>
-        SelfUnless is { } unless && state.Facts.TryGetValue(SelfFlag(_body, unless), out var values)
-        && (Negated(unless) ? values.IsSubsetOf(ValueSet.Zero) : !values.Contains(0));
-
-    /// <summary>"!Flag": the contract is waived when the latched flag is false (pcieport hands the probe reference back only where bridge D3 is possible).</summary>
-    private static bool Negated(string unless) => unless.StartsWith("!", System.StringComparison.Ordinal);
-
-    private static string FlagPath(string unless) => Negated(unless) ? unless.Substring(1) : unless;
-
-    // The method's own flag: a path under one of its parameters ("vdev.DisableIdleD3", kernel-style static code) or a
-    // member of the receiver.
-    private static ValueKey SelfFlag(FlowBody body, string unless)
-    {
-        unless = FlagPath(unless);
-        var head = unless.Split('.')[0];
-        return ValueKey.Member(body.Method is { } m && m.Parameters.Any(p => p.Name == head) ? unless : "this." + unless);
-    }
-
-    // The flag a call's contract names: under the argument of the callee's parameter it starts with, else the receiver.
-    private static ValueKey? CallFlag(FlowBody body, IInvocationOperation invocation, string unless)
-    {
-        unless = FlagPath(unless);
-        var dot = unless.IndexOf('.');
-        var head = dot < 0 ? unless : unless.Substring(0, dot);
-        foreach (var argument in invocation.Arguments)
-        {
-            if (argument.Parameter?.Name == head)
-            {
-                return body.PathOf(argument.Value) is { } path ? ValueKey.Member(path + (dot < 0 ? string.Empty : unless.Substring(dot))) : null;
-            }
-        }
-
-        return invocation.Instance is { } receiver && body.PathOf(receiver) is { } owner ? ValueKey.Member(owner + "." + unless) : null;
-    }
-
-    // A latched flag must be a readonly field or a get-only property of type bool; anything else could change between
-    // the acquire and the release, which is exactly the bug the kernel's 2026 latch fixed.
-    public void ValidateLatched(ITypeSymbol type, string member, Location? where)
-    {
-        member = FlagPath(member);
-        // "vdev.DisableIdleD3": a member of a parameter's type; "A.B": a member path.
-        var dot = member.LastIndexOf('.');
-        if (dot > 0)
-        {
-            var head = member.Substring(0, member.IndexOf('.'));
-            var parameter = _body.Method?.Parameters.FirstOrDefault(p => p.Name == head);
-            var prefix = member.Substring(0, dot);
-            var owner = parameter is null ? ResolveMemberPath(type, prefix)
-                : prefix == head ? parameter.Type : ResolveMemberPath(parameter.Type, prefix.Substring(head.Length + 1));
-            if (owner is not null)
-            {
-                type = owner;
-                member = member.Substring(dot + 1);
-            }
-        }
-
-        for (var t = type; t is not null; t = t.BaseType)
-        {
-            foreach (var m in t.GetMembers(member))
-            {
-                if (m is IFieldSymbol { IsReadOnly: true, Type.SpecialType: SpecialType.System_Boolean }
-                    or IPropertySymbol { SetMethod: null or { IsInitOnly: true }, Type.SpecialType: SpecialType.System_Boolean })
-                {
-                    return;
-                }
-            }
-        }
-
-        if (where is not null)
-        {
-            _sink.Report(FindingKind.ContractMismatch, new ResourceKey("Unless:" + member), where, null,
-                "apply unless '" + member + "'|cannot be checked: 'Unless' must name a readonly bool field or get-only bool property of its type (a latched flag)",
-                pmResource: null);
-        }
-    }
-
-    /// <summary>The states after a call whose contract is waived by a latched flag or releases only on success, each with the contract that applies on it.</summary>
-    public IEnumerable<(PathState State, MethodContract Contract)> ForkContract(IInvocationOperation invocation, MethodContract contract, PathState state)
-    {
-        var unless = contract.AcquiresPm ? contract.AcquiresPmUnless : contract.ReleasesPm ? contract.ReleasesPmUnless : null;
-        if (unless is not null && CallFlag(_body, invocation, unless) is { } flag)
-        {
-            // "!flag": waived when the flag is false.
-            var (waivedWhen, appliesWhen) = Negated(unless) ? (ValueSet.Zero, ValueSet.One) : (ValueSet.One, ValueSet.Zero);
-            var known = state.Facts.TryGetValue(flag, out var s) ? s : ValueSet.Bool;
-            if (known.Overlaps(waivedWhen.Equals(ValueSet.One) ? ValueSet.NonZero : ValueSet.Zero))
-            {
-                yield return (state.WithFact(flag, waivedWhen), contract with { AcquiresPm = false, ReleasesPm = false });
-            }
-
-            if (!known.Overlaps(appliesWhen.Equals(ValueSet.One) ? ValueSet.NonZero : ValueSet.Zero))
-            {
-                yield break;
-            }
-
-            state = state.WithFact(flag, appliesWhen);
-        }
-
-        if (contract.ReleasesPm && (contract.ReleasesPmOnSuccess || contract.ReleasesPmOnFailure))
-        {
-            // OnSuccess: the success results release; OnFailure: the failure results do, the success results keep it.
-            var domain = ResultValues.Domain(invocation.TargetMethod, contract.ReleasesPmSuccess);
-            var success = domain.Intersect(ResultValues.Success(contract.ReleasesPmSuccess));
-            var failure = domain.Except(success);
-            var (releases, keeps) = contract.ReleasesPmOnFailure ? (failure, success) : (success, failure);
-            if (!releases.IsEmpty || contract.ReleasesPmOnSuccess)
-            {
-                yield return (state.WithFact(ValueKey.Result(invocation), releases), contract);
-            }
-
-            if (!keeps.IsEmpty)
-            {
-                yield return (state.WithFact(ValueKey.Result(invocation), keeps), contract with { ReleasesPm = false });
-            }
-
-            yield break;
-        }
-
-        yield return (state, contract);
-    }
 
     // ---- release on success: the method's own exits -------------------------------------------------------------
 

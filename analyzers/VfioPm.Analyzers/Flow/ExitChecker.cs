@@ -21,6 +21,11 @@ internal sealed class ExitChecker
     private readonly ValueSubjects _subjects;
     private readonly ContractForms _forms;
 
+    // The method's own condition names something that can change (a writable global, the 6.1 disable_idle_d3): reported
+    // once on the declaration; its exits are judged only for what is wrong whichever value the condition has (a failing
+    // exit still holding the reference an OnSuccess acquire took), never by a value the path cannot know.
+    private readonly bool _conditionUnlatched;
+
     public ExitChecker(FlowBody body, FindingSink sink, ValueSubjects subjects)
     {
         _body = body;
@@ -29,8 +34,10 @@ internal sealed class ExitChecker
         _forms = new ContractForms(body, sink, subjects);
         if (_forms.SelfUnless is { } unless && body.Method is { } method)
         {
-            _forms.ValidateLatched(method.ContainingType, unless, method.Locations.FirstOrDefault());
+            _conditionUnlatched = !_forms.ValidateLatched(method.ContainingType, unless, method.Locations.FirstOrDefault());
         }
+
+        _forms.ValidateSingleCondition(body.Method?.Locations.FirstOrDefault());
     }
 
     private MethodContract Self => _body.Self;
@@ -38,12 +45,17 @@ internal sealed class ExitChecker
     public void Check(IReadOnlyCollection<PathState> states, BasicBlock source, ControlFlowBranch branch, IOperation? returned)
     {
         var exit = new ExitSite(this, source, branch);
-        foreach (var state in states)
+        foreach (var state in _forms.SplitOnSelfCondition(states, latched: !_conditionUnlatched))
         {
-            CheckPmAtExit(state, exit, returned);
+            if (!Self.PmConditionConflict)
+            {
+                // Two conditions on one attribute: malformed (reported once on the declaration), the body not judged.
+                CheckPmAtExit(state, exit, returned);
+                CheckOnSuccessReturn(state, exit, returned);
+            }
+
             _forms.CheckOwnershipAtExit(state);
-            CheckOnSuccessReturn(state, exit, returned);
-            CheckLocksAtExit(state, exit);
+            CheckLocksAtExit(state, exit, returned);
             CheckElementsAtExit(state, exit, returned);
             if (returned is not null)
             {
@@ -117,7 +129,7 @@ internal sealed class ExitChecker
 
         if (Self.ReleasesPm && !_body.TrustPmBody && (keepingExit || waived) && state.CountOf(credit) <= 0)
         {
-            _sink.Report(FindingKind.ContractMismatch, credit, exit.Location, null, (waived ? "release a runtime-PM reference unless '" + Self.ReleasesPmUnless + "'|releases one although it is set, on the path that "
+            _sink.Report(FindingKind.ContractMismatch, credit, exit.Location, null, (waived ? "release a runtime-PM reference " + ContractForms.DescribeCondition(Self.ReleasesPmUnless!).Condition + "|releases one " + ContractForms.DescribeCondition(Self.ReleasesPmUnless!).Waived + ", on the path that "
                 : Self.ReleasesPmOnFailure ? "release a runtime-PM reference only on failure|releases it on the succeeding path that "
                 : "release a runtime-PM reference only on success|releases it on the failing path that ") + exit.Detail, pmResource: true);
         }
@@ -128,13 +140,13 @@ internal sealed class ExitChecker
         }
 
         var keepsCredit = keepingExit || waived;
-        if (state.CountOf(ResourceKey.ContractCredit) > 0 && !keepsCredit)
+        if (state.CountOf(ResourceKey.ContractCredit) > 0 && !keepsCredit && !_conditionUnlatched)
         {
             _sink.Report(FindingKind.ContractMismatch, ResourceKey.ContractCredit, exit.Location, null, "release a runtime-PM reference|does not put one on the path that " + exit.Detail, pmResource: true);
         }
 
         var held = state.Pm.Where(kv => kv.Key != ResourceKey.ContractCredit && kv.Value > 0).ToList();
-        if (keepsCredit && _body.SelfPmKey is { } kept)
+        if (keepsCredit && Self.ReleasesPm && _body.SelfPmKey is { } kept)
         {
             held = held.Where(kv => kv.Key != kept).ToList(); // still the caller's reference
         }
@@ -144,7 +156,7 @@ internal sealed class ExitChecker
             var expectedKey = _body.SelfPmKey;
             var matching = held.Where(kv => expectedKey is not { } e || kv.Key == e).ToList();
             var satisfied = matching.Count == 1 && matching[0].Value == 1;
-            if (!satisfied && !Self.AcquiresPmOnSuccess)
+            if (!satisfied && !Self.AcquiresPmOnSuccess && !_conditionUnlatched)
             {
                 _sink.Report(FindingKind.ContractMismatch, expectedKey ?? new ResourceKey("this"), exit.Location, null, "return holding a runtime-PM reference|does not hold one on the path that " + exit.Detail, pmResource: true);
             }
@@ -155,7 +167,7 @@ internal sealed class ExitChecker
             }
         }
 
-        if (Self.ReleasesPm && _body.SelfPmKey is { } selfKey && state.CountOf(selfKey) > 0 && !keepsCredit)
+        if (Self.ReleasesPm && _body.SelfPmKey is { } selfKey && state.CountOf(selfKey) > 0 && !keepsCredit && !_conditionUnlatched)
         {
             _sink.Report(FindingKind.ContractMismatch, selfKey, exit.Location, null, "release the runtime-PM reference on '" + selfKey.Display + "'|still holds it on the path that " + exit.Detail, pmResource: true);
             held = held.Where(kv => kv.Key != selfKey).ToList();
@@ -199,7 +211,7 @@ internal sealed class ExitChecker
         {
             _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns failure while holding one on the path that " + exit.Detail, pmResource: true);
         }
-        else if (!held && values.IsSubsetOf(success))
+        else if (!held && values.IsSubsetOf(success) && !_conditionUnlatched)
         {
             _sink.Report(FindingKind.ContractMismatch, reportKey, exit.Location, null, "hold a runtime-PM reference exactly when it returns success|returns success without holding one on the path that " + exit.Detail, pmResource: true);
         }
@@ -292,21 +304,42 @@ internal sealed class ExitChecker
         return ElementPaths.IsPerElement(isLock ? contract.AcquiresLockTarget : contract.AcquiresPmTarget);
     }
 
-    private void CheckLocksAtExit(PathState state, ExitSite exit)
+    private void CheckLocksAtExit(PathState state, ExitSite exit, IOperation? returned)
     {
         var selfLock = _body.SelfLockKey is { } k && ElementEffects.IsElementKey(k) ? null : _body.SelfLockKey;
+
+        // A bool-returning acquire is a try-lock (Clang's TRY_ACQUIRE(true), as call sites read it): held exactly on the
+        // exits that return true. Null when this exit's result is not known to be one or the other.
+        bool? tryTaken = null;
+        if (Self.AcquiresLock != LockMode.None && _body.Method?.ReturnType.SpecialType == SpecialType.System_Boolean
+            && returned is not null && _subjects.ValuesOf(returned, state) is { } result)
+        {
+            tryTaken = result.IsSubsetOf(ValueSet.Zero) ? false : !result.Contains(0) ? true : null;
+        }
+
         foreach (var kv in state.Locks)
         {
             var expected = kv.Key == selfLock && (Self.AcquiresLock != LockMode.None || (Self.RequiresLock != LockMode.None && !Self.ReleasesLock));
             if (!expected)
             {
-                _sink.Report(FindingKind.LockLeak, kv.Key, exit.Location, null, "is still held on the path that " + exit.Detail);
+                _sink.Report(FindingKind.LockLeak, kv.Key, exit.Location, null, "is still held on the path that " + exit.Detail, heldMode: kv.Value);
+            }
+            else if (tryTaken == false)
+            {
+                _sink.Report(FindingKind.ContractMismatch, kv.Key, exit.Location, null, pmResource: false,
+                    detail: "hold '" + kv.Key.Display + "' exactly when it returns true|returns false while holding it on the path that " + exit.Detail);
+            }
+            else if (Self.AcquiresLock != LockMode.None && kv.Value != Self.AcquiresLock)
+            {
+                // The caller releases in the declared mode: an up_read of a write hold (or the reverse) is a broken semaphore.
+                _sink.Report(FindingKind.ContractMismatch, kv.Key, exit.Location, null, pmResource: false,
+                    detail: "return holding '" + kv.Key.Display + "' " + ModeWords(Self.AcquiresLock) + "|holds it " + ModeWords(kv.Value) + " on the path that " + exit.Detail);
             }
         }
 
         if (selfLock is { } lockKey && state.ModeOf(lockKey) == LockMode.None)
         {
-            if (Self.AcquiresLock != LockMode.None)
+            if (Self.AcquiresLock != LockMode.None && tryTaken != false)
             {
                 _sink.Report(FindingKind.ContractMismatch, lockKey, exit.Location, null, pmResource: false, detail: "return holding '" + lockKey.Display + "'|does not hold it on the path that " + exit.Detail);
             }
@@ -316,6 +349,8 @@ internal sealed class ExitChecker
             }
         }
     }
+
+    private static string ModeWords(LockMode mode) => mode == LockMode.Exclusive ? "for write" : "for read";
 
     private Location ExitLocation(BasicBlock source, ControlFlowBranch branch)
     {

@@ -18,7 +18,8 @@ internal sealed class FindingSink
 
     public ImmutableArray<FlowFinding> ToImmutable() => _findings.ToImmutableArray();
 
-    public void Report(FindingKind kind, ResourceKey key, Location location, Location? related, string detail, bool getSyncFailure = false, bool? pmResource = null)
+    public void Report(FindingKind kind, ResourceKey key, Location location, Location? related, string detail, bool getSyncFailure = false, bool? pmResource = null,
+        Contracts.LockMode heldMode = Contracts.LockMode.None)
     {
         var isPm = pmResource ?? kind is FindingKind.PmLeak or FindingKind.PmUnderflow;
         if (kind != FindingKind.RawPmResultReturned && ((isPm && _body.TrustPmBody) || (!isPm && _body.TrustLockBody) || (!isPm && _body.MonitorKeys.Contains(key))))
@@ -28,7 +29,16 @@ internal sealed class FindingSink
 
         if (_reported.Add((kind, key, location.SourceSpan.Start)))
         {
-            _findings.Add(new FlowFinding(kind, key, location, related, detail, getSyncFailure));
+            _findings.Add(new FlowFinding(kind, key, location, related, detail, getSyncFailure, heldMode));
+        }
+        else if (kind == FindingKind.LockLeak)
+        {
+            // Another path to the same exit: the mode is only known when every path holds the lock in the same one.
+            var index = _findings.FindIndex(f => f.Kind == kind && f.Key == key && f.Location.SourceSpan.Start == location.SourceSpan.Start);
+            if (index >= 0 && _findings[index].HeldMode != heldMode)
+            {
+                _findings[index] = _findings[index] with { HeldMode = Contracts.LockMode.None };
+            }
         }
         else if (kind == FindingKind.PmLeak && getSyncFailure)
         {

@@ -28,4 +28,6 @@ internal enum FindingKind
 /// <param name="Related">The acquisition site, when there is one.</param>
 /// <param name="Detail">Words for the message ("returns at line 12").</param>
 /// <param name="GetSyncFailurePath">For a leak: the path is get_sync's failure path (VPM0003).</param>
-internal sealed record FlowFinding(FindingKind Kind, ResourceKey Key, Location Location, Location? Related, string Detail, bool GetSyncFailurePath = false);
+/// <param name="HeldMode">For a lock leak: the mode every path reaching the exit holds it in; None when they differ.</param>
+internal sealed record FlowFinding(FindingKind Kind, ResourceKey Key, Location Location, Location? Related, string Detail, bool GetSyncFailurePath = false,
+    Contracts.LockMode HeldMode = Contracts.LockMode.None);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using VfioPm.Analyzers.Contracts;
@@ -22,6 +23,7 @@ internal sealed class FlowResult
     private readonly FlowBody _body;
     private readonly ImmutableArray<FlowPoint> _points;
     private readonly ImmutableHashSet<ResourceKey> _monitorKeys;
+    private readonly Lazy<Dictionary<string, IOperation>> _memberReferences;
 
     public FlowResult(FlowBody body, ImmutableArray<FlowFinding> findings, ImmutableArray<FlowPoint> points)
     {
@@ -29,6 +31,7 @@ internal sealed class FlowResult
         Findings = findings;
         _points = points;
         _monitorKeys = body.MonitorKeys.ToImmutableHashSet();
+        _memberReferences = new Lazy<Dictionary<string, IOperation>>(MemberReferences, System.Threading.LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>What was found.</summary>
@@ -52,27 +55,27 @@ internal sealed class FlowResult
     /// <summary>The path of an expression (for rules that key on field owners).</summary>
     public string? PathOf(IOperation operation) => _body.PathOf(operation);
 
-    /// <summary>
-    /// A field or property reference anywhere in this body whose path is <paramref name="path"/>: what an alias local
-    /// stands for ("var pdev = vdev.Pdev;"), so a rule can find the member and the object it belongs to.
-    /// </summary>
-    public IOperation? MemberReferenceWithPath(string path)
+    /// <summary>A field or property reference of the body whose path is <paramref name="path"/> (what an alias local was copied from), or null.</summary>
+    public IOperation? MemberReferenceWithPath(string path) => _memberReferences.Value.TryGetValue(path, out var op) ? op : null;
+
+    // The body's first field or property reference per path, built once on first use (rules read a result from several
+    // threads; most bodies never ask).
+    private Dictionary<string, IOperation> MemberReferences()
     {
+        var references = new Dictionary<string, IOperation>(System.StringComparer.Ordinal);
         foreach (var block in _body.Cfg.Blocks)
         {
-            foreach (var root in block.Operations)
+            var roots = block.BranchValue is null ? block.Operations : block.Operations.Add(block.BranchValue);
+            foreach (var op in roots.SelectMany(ResourceKeys.Walk))
             {
-                foreach (var op in ResourceKeys.Walk(root))
+                if (op is IFieldReferenceOperation or IPropertyReferenceOperation && _body.PathOf(op) is { } path && !references.ContainsKey(path))
                 {
-                    if (op is IFieldReferenceOperation or IPropertyReferenceOperation && _body.PathOf(op) == path)
-                    {
-                        return op;
-                    }
+                    references[path] = op;
                 }
             }
         }
 
-        return null;
+        return references;
     }
 
     /// <summary>The mode every state holds the lock of every element a foreach variable's key stands for in (see <see cref="ForEachLoops"/>).</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -114,14 +115,14 @@ internal sealed class ForEachLoops
                     continue;
                 }
 
-                if (contract.AcquiresPm && _body.ComputeKey(call, contract.AcquiresPmTarget, isLock: false) is { } pm && ElementOf(call, pm) is { } pmElement)
+                if (contract.AcquiresPm && _body.ComputeKey(call, contract.AcquiresPmTarget, isLock: false) is { } pm && TakenElementOf(call, pm) is { } pmElement)
                 {
-                    taken.Add((pmElement.Element, false));
+                    taken.Add((pmElement, false));
                 }
 
-                if (contract.AcquiresLock != LockMode.None && _body.ComputeKey(call, contract.AcquiresLockTarget, isLock: true) is { } held && ElementOf(call, held) is { } lockElement)
+                if (contract.AcquiresLock != LockMode.None && _body.ComputeKey(call, contract.AcquiresLockTarget, isLock: true) is { } held && TakenElementOf(call, held) is { } lockElement)
                 {
-                    taken.Add((lockElement.Element, true));
+                    taken.Add((lockElement, true));
                 }
             }
 
@@ -129,6 +130,70 @@ internal sealed class ForEachLoops
         }
 
         return taken.Contains((element, isLock));
+    }
+
+    /// <summary>
+    /// <paramref name="key"/> with its root local replaced by the foreach variable whose current element the local
+    /// names on this path (a marker to the position of an enclosing loop); the key itself otherwise.
+    /// </summary>
+    public ResourceKey OnVariable(IOperation site, ResourceKey key, PathState state)
+    {
+        var dot = key.Path.IndexOf('.');
+        var root = dot < 0 ? key.Path : key.Path.Substring(0, dot);
+        foreach (var kv in state.Values)
+        {
+            if (kv.Key.Kind == ValueKeyKind.Marker && kv.Key.Identity is ILocalSymbol local && local.Name == root
+                && kv.Value.Kind == ValueKeyKind.Iteration && kv.Value.Identity is ILocalSymbol variable && Encloses(site, variable))
+            {
+                return new ResourceKey(variable.Name + key.Path.Substring(root.Length));
+            }
+        }
+
+        return key;
+    }
+
+    private bool Encloses(IOperation site, ILocalSymbol variable)
+    {
+        Build();
+        for (var node = site.Syntax.Parent; node is not null; node = node.Parent)
+        {
+            if (node is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax)
+            {
+                return false;
+            }
+
+            if (node is ForEachStatementSyntax syntax && _loops!.TryGetValue(syntax, out var loop) && SymbolEqualityComparer.Default.Equals(loop.Variable, variable))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The element key an acquire inside a foreach takes: through the variable, or through a cursor local the loop sets
+    // to it ("cur_pm = cur" — any local assigned the variable inside the loop).
+    private ResourceKey? TakenElementOf(IInvocationOperation call, ResourceKey key)
+    {
+        if (ElementOf(call, key) is { } element)
+        {
+            return element.Element;
+        }
+
+        var dot = key.Path.IndexOf('.');
+        var root = dot < 0 ? key.Path : key.Path.Substring(0, dot);
+        for (var node = call.Syntax.Parent; node is not null && node is not MemberDeclarationSyntax; node = node.Parent)
+        {
+            if (node is ForEachStatementSyntax syntax && _loops!.TryGetValue(syntax, out var loop)
+                && syntax.Statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a =>
+                    a.Left is IdentifierNameSyntax { Identifier.ValueText: var target } && target == root
+                    && a.Right is IdentifierNameSyntax { Identifier.ValueText: var source } && source == loop.Variable.Name))
+            {
+                return loop.ElementKey(new ResourceKey(loop.Variable.Name + key.Path.Substring(root.Length)));
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Where the enumerator is created: the position starts before the first element.</summary>
@@ -328,10 +393,20 @@ internal sealed class ForEachLoops
         return mode;
     }
 
-    /// <summary>Whether a state holds the runtime-PM reference of the current element a key on a foreach variable names.</summary>
-    public bool HoldsElementReference(IOperation site, ResourceKey key, PathState state) =>
-        !state.Elements.IsEmpty && ElementOf(site, key) is { } element
-        && state.ElementsOf(element.Element) is { IsLock: false } hold && HoldsAt(hold, element.Position);
+    /// <summary>
+    /// Whether a state holds the runtime-PM reference of the current element a key on a foreach variable (or on a local
+    /// naming its element) names: counted in this iteration, or part of the collection's hold.
+    /// </summary>
+    public bool HoldsElementReference(IOperation site, ResourceKey key, PathState state)
+    {
+        if (!state.Values.IsEmpty && OnVariable(site, key, state) is var onVariable && onVariable != key && state.CountOf(onVariable) > 0)
+        {
+            return true;
+        }
+
+        return !state.Elements.IsEmpty && ElementOf(site, key) is { } element
+            && state.ElementsOf(element.Element) is { IsLock: false } hold && HoldsAt(hold, element.Position);
+    }
 
     private static bool HoldsAt(ElementHold hold, ValueKey position) =>
         hold.Kind == ElementHoldKind.All || (hold.Index.Equals(position) && hold.HoldsCurrent);

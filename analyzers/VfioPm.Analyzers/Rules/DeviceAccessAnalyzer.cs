@@ -84,7 +84,7 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                 {
                     if (!HardwareGuard.HoldsPmFor(analysis, invocation, callee, states))
                     {
-                        var device = invocation.Instance is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
+                        var device = HardwareGuard.DeviceOperand(invocation) is { } receiver && analysis.PathOf(receiver) is { } path && path != "this" ? ResourceKeys.Display(path) : invocation.TargetMethod.ContainingType.Name;
                         block.ReportDiagnostic(Diagnostic.Create(Descriptors.AccessWithoutPmReference, invocation.Syntax.GetLocation(), invocation.TargetMethod.Name + "()", "no runtime-PM reference on '" + device + "' is held here"));
                     }
                     // A [RequiresPmReference] callee is satisfied by the count its caller holds (pci_device_remove() calls

@@ -43,12 +43,14 @@ internal static class HardwareGuard
         return new ResourceKey(ownerPath + "." + guard);
     }
 
+    /// <summary>The device an access touches: the receiver, or for a static accessor (<c>pci_read_config_word(pdev, ...)</c>) its device argument.</summary>
+    public static IOperation? DeviceOperand(IInvocationOperation invocation) =>
+        invocation.Instance ?? invocation.Arguments.FirstOrDefault(a => a.Value.Type is { } t && HasMember(t, "Power"))?.Value;
+
     /// <summary>True when the reference the access needs is held on every path.</summary>
     public static bool HoldsPmFor(FlowResult analysis, IInvocationOperation invocation, MethodContract callee, IReadOnlyCollection<PathState> states)
     {
-        // The device: the receiver, or for a static accessor (pci_read_config_word(pdev, ...)) its device argument.
-        var deviceOperand = invocation.Instance
-            ?? invocation.Arguments.FirstOrDefault(a => a.Value.Type is { } t && HasMember(t, "Power"))?.Value;
+        var deviceOperand = DeviceOperand(invocation);
         if (callee.RequiresPmTarget is null && deviceOperand is { } receiver
             && receiver.Type is { } type && HasMember(type, "Power") && analysis.PathOf(receiver) is { } device)
         {
@@ -105,7 +107,8 @@ internal static class HardwareGuard
         var owners = new List<StateOwner>();
         if (Unwrap(receiver) is not (IFieldReferenceOperation or IPropertyReferenceOperation) && analysis.PathOf(receiver) is { } aliased)
         {
-            // A local standing for a member path ("var pdev = vdev.Pdev;"): the member reference it was copied from.
+            // A local standing for a member path ("var pdev = vdev.Pdev;"): the member reference it was copied from, in
+            // whichever statement of the body defined the alias (not the access's own, pci_read_config_word(pdev, ...)).
             receiver = analysis.MemberReferenceWithPath(aliased) ?? receiver;
         }
 

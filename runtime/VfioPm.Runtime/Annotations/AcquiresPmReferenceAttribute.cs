@@ -15,12 +15,14 @@ namespace VfioPm.Annotations;
 /// <para>A method that keeps a reference past its return (vfio's <c>enable</c>) declares it; its body is checked
 /// against the declaration (VPM0011).</para>
 /// <para>Conditional on a latched flag (<see cref="Unless"/>): <c>vfio_pci_core_enable</c> takes the open reference
-/// only when the device's <c>disable_idle_d3</c>, latched at registration, is false.</para>
+/// only when the device's <c>disable_idle_d3</c>, latched at registration, is false. Conditional on a fixed property
+/// (<see cref="When"/>): <c>vfio_device_pm_runtime_get()</c> takes a reference only when the bound driver has PM ops
+/// (<c>dev-&gt;driver &amp;&amp; dev-&gt;driver-&gt;pm</c>), fixed while it is bound.</para>
 /// <para>Per element: a device path with <c>[]</c> (<c>"Devices[].Pdev"</c>) acquires one reference on every element of
 /// the collection, like the <c>vfio_pci_dev_set_pm_runtime_get()</c> loop; with <see cref="OnSuccess"/>, all of them
 /// on success and none on failure (the loop's unwind puts the ones it took).</para>
-/// <para>Clang's <c>ACQUIRE</c>, and <c>TRY_ACQUIRE</c> with <see cref="OnSuccess"/>; <see cref="Unless"/> and the
-/// <c>[]</c> paths go beyond Clang, which has neither conditional capabilities nor capability sets.</para>
+/// <para>Clang's <c>ACQUIRE</c>, and <c>TRY_ACQUIRE</c> with <see cref="OnSuccess"/>; <see cref="Unless"/>, <see cref="When"/> and
+/// the <c>[]</c> paths go beyond Clang, which has neither conditional capabilities nor capability sets.</para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, Inherited = true, AllowMultiple = false)]
 public sealed class AcquiresPmReferenceAttribute : Attribute
@@ -48,7 +50,17 @@ public sealed class AcquiresPmReferenceAttribute : Attribute
     /// A <see langword="bool"/> member of the receiver (a <see langword="readonly"/> field or get-only property,
     /// latched when the object is created, like <c>disable_idle_d3</c>): when it is true the method takes nothing.
     /// A member that can change is reported as a malformed contract (VPM0011). A path under a parameter names a flag of
-    /// that argument (<c>"vdev.DisableIdleD3"</c>); a leading <c>!</c> waives the contract when the flag is false.
+    /// that argument (<c>"vdev.DisableIdleD3"</c>); a leading <c>!</c> waives the contract when the flag is false (see <see cref="When"/>).
     /// </summary>
     public string? Unless { get; set; }
+
+    /// <summary>
+    /// The positive form of <see cref="Unless"/>: a latched <see langword="bool"/> (a <see langword="readonly"/> field
+    /// or get-only property of the receiver, a path under a parameter, or a <see langword="bool"/> parameter the method
+    /// never assigns) that must be true for the method to take the reference; when it is false the method takes nothing.
+    /// On a static method a name that is not a parameter is a member of the device parameter the contract binds to.
+    /// <c>vfio_device_pm_runtime_get()</c>: <c>When = nameof(DriverHasPmOps)</c>. Set at most one of
+    /// <see cref="When"/> and <see cref="Unless"/> (both is a malformed contract, VPM0011).
+    /// </summary>
+    public string? When { get; set; }
 }

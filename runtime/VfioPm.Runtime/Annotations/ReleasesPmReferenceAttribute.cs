@@ -13,7 +13,8 @@ namespace VfioPm.Annotations;
 /// returns 0 (it returns <c>-EINVAL</c> with the count untouched when low power is already engaged), or
 /// <c>vfio_pci_core_register_device()</c>, which drops the PCI core's probe reference only once registered.</para>
 /// <para>Conditional on a latched flag (<see cref="Unless"/>): <c>vfio_pci_core_disable()</c> puts the open reference
-/// only when <c>disable_idle_d3</c> is false.</para>
+/// only when <c>disable_idle_d3</c> is false. Conditional on a fixed property (<see cref="When"/>):
+/// <c>vfio_device_pm_runtime_put()</c> puts only when the bound driver has PM ops.</para>
 /// <para>Per element: a device path with <c>[]</c> (<c>"Devices[].Pdev"</c>) releases one reference on every element,
 /// like <c>vfio_pci_dev_set_pm_runtime_put()</c>.</para>
 /// <para>Clang's <c>RELEASE</c>; the conditional forms go beyond it (Clang has no conditional release).</para>
@@ -46,8 +47,17 @@ public sealed class ReleasesPmReferenceAttribute : Attribute
     /// <summary>
     /// A <see langword="bool"/> member of the receiver latched at creation (like <c>disable_idle_d3</c>): when it is
     /// true the method releases nothing. A member that can change is reported as a malformed contract (VPM0011).
-    /// A leading <c>!</c> waives it when the flag is false instead (<c>pcie_portdrv_probe()</c> hands the probe reference
-    /// back only where bridge D3 is possible: <c>Unless = "!device.Spec.BridgeD3Possible"</c>).
+    /// A leading <c>!</c> waives it when the flag is false instead; <see cref="When"/> says that without the double
+    /// negative.
     /// </summary>
     public string? Unless { get; set; }
+
+    /// <summary>
+    /// The positive form of <see cref="Unless"/>: a latched <see langword="bool"/> (as for <see cref="Unless"/>, or a
+    /// <see langword="bool"/> parameter the method never assigns) that must be true for the method to release; when it
+    /// is false the method releases nothing. <c>vfio_device_pm_runtime_put()</c>: <c>When = nameof(DriverHasPmOps)</c>;
+    /// <c>pcie_portdrv_probe()</c>: <c>When = "device.Spec.BridgeD3Possible"</c>. Set at most one of <see cref="When"/>
+    /// and <see cref="Unless"/> (both is a malformed contract, VPM0011).
+    /// </summary>
+    public string? When { get; set; }
 }

@@ -22,7 +22,7 @@ public sealed class PciePortDriver : PciDriver, IRuntimePmCallbacks
     // models pcie_portdrv_probe() (runtime-PM part): where bridge D3 is possible, hands the PCI core's probe reference
     // back so the port can autosuspend.
     [RequiresPmReference("device")]
-    [ReleasesPmReference("device", Unless = "!device.Spec.BridgeD3Possible")]
+    [ReleasesPmReference("device", When = "device.Spec.BridgeD3Possible")]
     public override int Probe(PciDevice device)
     {
         if (device.Spec.BridgeD3Possible)
@@ -40,7 +40,7 @@ public sealed class PciePortDriver : PciDriver, IRuntimePmCallbacks
     /// <inheritdoc/>
     // models pcie_portdrv_remove() (runtime-PM part): takes back what probe handed over, for the PCI core to drop.
     [RequiresPmReference("device")]
-    [AcquiresPmReference("device", Unless = "!device.Spec.BridgeD3Possible")]
+    [AcquiresPmReference("device", When = "device.Spec.BridgeD3Possible")]
     public override void Remove(PciDevice device)
     {
         if (device.Spec.BridgeD3Possible)

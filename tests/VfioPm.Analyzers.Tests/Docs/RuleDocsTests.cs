@@ -19,8 +19,8 @@ public class RuleDocsTests
 {
     private const string HelpBase = "https://github.com/vfiopm/vfiopm/blob/main/docs/rules/";
 
-    /// <summary>The rules DESIGN.md gives a code fix.</summary>
-    private static readonly HashSet<string> RulesWithCodeFix = new(StringComparer.Ordinal) { "VPM0001", "VPM0002", "VPM0003", "VPM0008" };
+    /// <summary>The rules DESIGN.md gives a code fix, and VPM0010's "declare the memory_lock contract" (issue 12 item 4).</summary>
+    private static readonly HashSet<string> RulesWithCodeFix = new(StringComparer.Ordinal) { "VPM0001", "VPM0002", "VPM0003", "VPM0008", "VPM0010" };
 
     private static readonly string[] SectionOrder = ["What it finds", "Why", "Wrong", "Right", "Code fix", "How to suppress", "Limitations"];
 

@@ -67,6 +67,50 @@ public sealed class ForEachUnwindTests
     [Fact]
     public Task StopAtTheFailingElementUnwindIsBalanced() => Check(StopAtFailure);
 
+    // The v4 patch itself: the taking loop's cursor (cur_pm) stays the last device tried, and the result decides.
+    private const string CursorAndResult = """
+            [AcquiresPmReference("Devices[].Pdev", OnSuccess = true)]
+            int PmRuntimeGet()
+            {
+                CoreDevice? curPm = null;
+                int ret = 0;
+
+                foreach (var cur in Devices)
+                {
+                    curPm = cur;
+                    ret = curPm.Pdev.Power.ResumeAndGet();
+                    if (ret < 0)
+                        break;
+                }
+
+                if (ret == 0)
+                    return 0;
+
+                foreach (var cur in Devices)
+                {
+                    if (cur == curPm)
+                        break;
+                    cur.Pdev.Power.Put();
+                }
+
+                return ret;
+            }
+        """;
+
+    [Fact]
+    public Task CursorLeftOnTheFailingElementUnwindIsBalanced() => Check(CursorAndResult);
+
+    [Fact]
+    public Task CursorUnwindThatPutsTheFailingElementPutsOneTooMany() => Check(CursorAndResult.Replace("""
+                    if (cur == curPm)
+                        break;
+                    cur.Pdev.Power.Put();
+            """, """
+                    {|VPM0002:cur.Pdev.Power.Put()|};
+                    if (cur == curPm)
+                        break;
+            """));
+
     [Fact]
     public Task StopTestWrittenTheOtherWayRoundIsBalanced() => Check(StopAtFailure.Replace("if (cur == failed)", "if (failed == cur)"));
 

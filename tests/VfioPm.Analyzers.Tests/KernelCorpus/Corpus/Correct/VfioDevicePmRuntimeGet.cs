@@ -1,7 +1,8 @@
 // kind: correct
 // needs: contracts
 // ports: drivers/vfio/vfio_main.c vfio_device_pm_runtime_get()
-// why: holds a reference on success only when the bound driver has PM ops (a condition of the binding, issue 12)
+// why: holds a reference on success only when the bound driver has PM ops, fixed while bound: the positive conditional
+//      contract (When = nameof(DriverHasPmOps), issue 12)
 namespace KernelCorpus.Cases;
 
 public sealed class VfioDevicePmRuntimeGetPort
@@ -13,7 +14,7 @@ public sealed class VfioDevicePmRuntimeGetPort
     /// <summary>dev->driver && dev->driver->pm, fixed while the driver is bound.</summary>
     public bool DriverHasPmOps { get; init; }
 
-    [AcquiresPmReference("Dev.Power", OnSuccess = true)]
+    [AcquiresPmReference("Dev.Power", OnSuccess = true, When = nameof(DriverHasPmOps))]
     public int VfioDevicePmRuntimeGet()
     {
         if (DriverHasPmOps)

@@ -3,13 +3,13 @@
 // ports: drivers/vfio/vfio_main.c vfio_df_device_first_open() — the driver's open_device (vfio-pci: enable, which keeps
 //        the open reference) after binding the IOMMU, unwound by labels when a step fails
 // why: the open reference is held on success only when the driver has open_device, fixed by its ops (issue 12: a contract
-//      conditional on an unchanging property); the goto unwind is issue 11 §3
+//      conditional on an unchanging property, When = nameof(HasOpenDevice)); the goto unwind is issue 11 §3
 namespace KernelCorpus.Cases;
 
 public abstract class VfioDfDeviceFirstOpenPort
 {
     // Keeps the reference open_device took, for vfio_df_device_last_close() (Correct/VfioDfDeviceLastClose).
-    [AcquiresPmReference("device.Power", OnSuccess = true)]
+    [AcquiresPmReference("device.Power", OnSuccess = true, When = nameof(HasOpenDevice))]
     public int VfioDfDeviceFirstOpen(Device device, bool iommufd)
     {
         int ret;

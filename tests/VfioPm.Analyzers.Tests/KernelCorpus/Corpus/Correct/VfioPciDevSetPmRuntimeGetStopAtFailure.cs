@@ -1,8 +1,9 @@
 // kind: correct
 // needs: contracts
-// ports: drivers/vfio/pci/vfio_pci_core.c vfio_pci_dev_set_pm_runtime_get() — the form seed 004 reviewed: remember the failing
-//        device, then put every device before it in list order
-// why: on success it holds one reference on every device of the set (issue 12: per-element contract); the unwind itself is issue 11 §4
+// ports: drivers/vfio/pci/vfio_pci_core.c vfio_pci_dev_set_pm_runtime_get() — the v4 form seed 004 reviewed: the
+//        list cursor cur_pm stops at the device whose resume failed, then every device before it in list order is put
+// why: on success it holds one reference on every device of the set (issue 12: per-element contract); the unwind is
+//      issue 11 §4 (the cursor names the failing element, the second loop stops there)
 namespace KernelCorpus.Cases;
 
 public static class VfioPciDevSetPmRuntimeGetStopAtFailurePort
@@ -11,25 +12,24 @@ public static class VfioPciDevSetPmRuntimeGetStopAtFailurePort
     [AcquiresPmReference("devSet.Devices[].Pdev", OnSuccess = true)]
     public static int VfioPciDevSetPmRuntimeGet(CoreDeviceSet devSet)
     {
-        CoreDevice? failed = null;
+        CoreDevice? curPm = null;
         int ret = 0;
 
+        // list_for_each_entry(cur_pm, ...): C keeps the cursor after the loop; C# needs a variable of its own.
         foreach (var cur in devSet.Devices)
         {
-            ret = cur.Pdev.Power.ResumeAndGet();
-            if (ret != 0)
-            {
-                failed = cur;
+            curPm = cur;
+            ret = curPm.Pdev.Power.ResumeAndGet();
+            if (ret < 0)
                 break;
-            }
         }
 
-        if (failed == null)
+        if (ret == 0)
             return 0;
 
         foreach (var cur in devSet.Devices)
         {
-            if (cur == failed)
+            if (cur == curPm)
                 break;
             cur.Pdev.Power.Put();
         }

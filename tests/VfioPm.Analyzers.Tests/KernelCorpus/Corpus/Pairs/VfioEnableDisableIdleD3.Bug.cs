@@ -4,14 +4,18 @@
 //        the writable global disable_idle_d3, so the two tests can disagree (spec §7.2 "conditional pairing on mutable state")
 // fix: 4575e9aac533 (2026): disable_idle_d3 latched per device at registration (spec §3.17; subject not retrieved; see also
 //      "[PATCH] vfio/pci: Allow disabling idle D3 on a per-device basis", lkml 2026-04-22)
-// why: the success path's "holds the open reference unless DisableIdleD3" needs a contract conditional on a latched flag (issue 12);
-//      a mutable static read twice is two facts (issue 11 §1 keeps one fact only for readonly members)
+// why: annotated as the 6.1 author means it, "holds the open reference on success unless disable_idle_d3" — on the writable
+//      module parameter. The contract's condition can change between the get and the put: that is the bug the fix latched,
+//      reported on the declaration (VPM0011, issue 12's latched-flag rule). The exits are judged only for what is wrong
+//      whatever the parameter reads (the failing `return ret` still holding the reference: VPM0011, the id the contracts
+//      work settled for a failing exit of an OnSuccess acquire, as in Seeded/VfioPciCoreEnableSkipsPutOnReset.Bug). A
+//      mutable static read twice is two facts (issue 11 §1), so the unwind's put without the get is VPM0002.
 namespace KernelCorpus.Cases;
 
 public static class VfioEnableDisableIdleD3
 {
-    [AcquiresPmReference("vdev.Pdev.Power", OnSuccess = true)]
-    public static int VfioPciCoreEnable(CoreDevice vdev)
+    [AcquiresPmReference("vdev.Pdev.Power", OnSuccess = true, Unless = "ModuleParams.DisableIdleD3")]
+    public static int VfioPciCoreEnable(CoreDevice vdev) // <-- VPM0011
     {
         var pdev = vdev.Pdev;
         int ret;
@@ -49,6 +53,6 @@ public static class VfioEnableDisableIdleD3
     out_power:
         if (!ModuleParams.DisableIdleD3)
             pdev.Power.Put(); // <-- VPM0002
-        return ret; // <-- VPM0001
+        return ret; // <-- VPM0011
     }
 }

@@ -4,7 +4,10 @@
 //        with memory_lock held (VF probe → new dev_set lock → a resume that takes memory_lock: a lock cycle)
 // fix: 40ef3edf151e (2026, stable-tagged): record sriov_active under memory_lock, enable the VFs outside it (spec §3.14, §3.17;
 //      subject not retrieved)
-// why: the enable branch keeps the PF reference while VFs exist (issue 12: ownership held by sriov_active)
+// why: 6.1 has no sriov_active: the PF reference is kept while VFs exist, state of the PCI layer (pci_num_vf(pdev)). vfio's
+//      side of that protocol is stated on its two PCI calls, as a driver author sees them: a successful
+//      pci_enable_sriov() hands the reference to the VFs (a release on success), pci_disable_sriov() hands it back for the
+//      put that follows (an acquire); the 2026 form states the same with [OwnsPmReference] on sriov_active
 namespace KernelCorpus.Cases;
 
 public abstract class VfioSriovEnableUnderMemoryLock
@@ -42,7 +45,7 @@ public abstract class VfioSriovEnableUnderMemoryLock
 
         if (Pci.NumVf(pdev) != 0)
         {
-            Pci.DisableSriov(pdev);
+            PciDisableSriov(pdev);
             pdev.Power.Put();
         }
 
@@ -53,7 +56,13 @@ public abstract class VfioSriovEnableUnderMemoryLock
     }
 
     // pci_enable_sriov(): adds and probes the VFs; vfio-pci's VF probe takes its dev_set lock, under which a runtime
-    // resume takes memory_lock — so the PF's memory_lock must not be held across it.
+    // resume takes memory_lock — so the PF's memory_lock must not be held across it. On success the VFs keep the PF
+    // reference the caller took (pci_num_vf(pdev) != 0 until pci_disable_sriov()).
     [ExcludesMemoryLock(Lock = "vdev.MemoryLock")]
+    [ReleasesPmReference("vdev.Pdev", OnSuccess = true)]
     protected abstract int PciEnableSriov(CoreDevice vdev, int numVfs);
+
+    // pci_disable_sriov(): removes the VFs; the PF reference they kept comes back to vfio, which puts it.
+    [AcquiresPmReference("pdev")]
+    protected abstract void PciDisableSriov(PciDevice pdev);
 }
