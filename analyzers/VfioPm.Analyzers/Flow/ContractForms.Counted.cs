@@ -110,6 +110,11 @@ internal sealed partial class ContractForms
         }
 
         var device = PmKeyOfMemberPath(member.ContainingType, owner, ownership.Device);
+        if (ElementEffects.IsElementKey(device))
+        {
+            return OperationVisitor.Map(states, state => ForgetElementOwnership(state, device, site));
+        }
+
         return OperationVisitor.Map(states, state =>
         {
             var count = state.CountOf(device) - delta;

@@ -203,6 +203,11 @@ internal sealed partial class ContractForms
         }
 
         var device = PmKeyOfMemberPath(member.ContainingType, owner, ownership.Device);
+        if (ElementEffects.IsElementKey(device))
+        {
+            return OperationVisitor.Map(states, s => ForgetElementOwnership(s.Facts.ContainsKey(member_) ? s.WithoutFact(member_) : s, device, site));
+        }
+
         var result = new HashSet<PathState>();
         foreach (var state in states)
         {
@@ -247,6 +252,14 @@ internal sealed partial class ContractForms
 
         return result;
     }
+
+    /// <summary>
+    /// An owner reached through an element of a collection by index ("dev.Suppliers[i].SupplierPreactivated"): which
+    /// element's reference moves is not something the per-element holds describe, so the hold on that key becomes
+    /// unknown — silent, never a guess (a foreach variable's owner is a plain path, and transfers exactly).
+    /// </summary>
+    private static PathState ForgetElementOwnership(PathState state, ResourceKey device, IOperation site) =>
+        state.ElementsOf(device) is { Kind: ElementHoldKind.Unknown } ? state : state.WithElements(device, ElementHold.Unknown(site, isLock: false));
 
     private List<string>? _owningPaths;
 

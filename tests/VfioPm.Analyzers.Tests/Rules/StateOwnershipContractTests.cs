@@ -259,6 +259,52 @@ public sealed class StateOwnershipContractTests
         }
         """);
 
+    [Fact]
+    public Task AnOwnerReachedByIndexIsNotGuessed() => Check("""
+        // The same protocols over an indexed list: which element's reference a write moves is beyond the per-element
+        // holds, so neither the flag nor the count is judged there (silent rather than a guess); foreach is exact.
+        static void GetSuppliers(Consumer dev)
+        {
+            for (var i = 0; i < dev.Suppliers.Count; i++)
+            {
+                var link = dev.Suppliers[i];
+                if (link.PmRuntime)
+                {
+                    link.SupplierPreactivated = true;
+                    link.Supplier.Power.GetSync();
+                }
+            }
+        }
+
+        static int RpmGetSuppliers(Consumer dev)
+        {
+            for (var i = 0; i < dev.Suppliers.Count; i++)
+            {
+                int retval = dev.Suppliers[i].Supplier.Power.GetSync();
+                if (retval < 0 && retval != -Errno.EACCES)
+                {
+                    dev.Suppliers[i].Supplier.Power.PutNoIdle();
+                    return retval;
+                }
+                dev.Suppliers[i].RpmActive++;
+            }
+
+            return 0;
+        }
+
+        static void PutSuppliers(Consumer dev)
+        {
+            for (var i = 0; i < dev.Suppliers.Count; i++)
+            {
+                if (dev.Suppliers[i].SupplierPreactivated)
+                {
+                    dev.Suppliers[i].SupplierPreactivated = false;
+                    dev.Suppliers[i].Supplier.Power.Put();
+                }
+            }
+        }
+        """);
+
     // ---- counted ownership: rpm_active -------------------------------------------------------------------------------
 
     [Fact]
