@@ -115,8 +115,14 @@ internal sealed partial class ContractForms
             return OperationVisitor.Map(states, state => ForgetElementOwnership(state, device, site));
         }
 
+        var initializes = Initializes(instance);
         return OperationVisitor.Map(states, state =>
         {
+            if (initializes && (delta < 0 || state.CountOf(device) < delta))
+            {
+                return state; // the count the new object starts with, unless the constructor hands it what it holds
+            }
+
             var count = state.CountOf(device) - delta;
             return delta < 0
                 ? state.WithPm(device, count, new Origin(site, HeldOnFailure: false))

@@ -237,10 +237,10 @@ internal sealed partial class ContractForms
                 var after = set ? (MemberIsBool(member) ? ValueSet.One : ValueSet.NonZero) : ValueSet.Zero;
                 var next = fork.WithFact(member_, after);
                 var already = set ? !before.Contains(0) : before.IsSubsetOf(ValueSet.Zero);
-                if (!waived && !already)
+                var receives = ownership.Forgoes == set;
+                if (!waived && !already && !(Initializes(instance) && (receives || next.CountOf(device) <= 0)))
                 {
                     var count = next.CountOf(device);
-                    var receives = ownership.Forgoes == set;
                     next = receives
                         ? next.WithPm(device, count + 1, new Origin(site, HeldOnFailure: false))
                         : next.WithPm(device, count - 1).WithValue(Owed(device), count - 1 < 0 ? ValueKey.Result(site) : null);
@@ -252,6 +252,14 @@ internal sealed partial class ContractForms
 
         return result;
     }
+
+    /// <summary>
+    /// A write of the object's own owning member in its constructor: the state the object starts in, not a transition
+    /// (<c>pm_runtime_init()</c> setting <c>runtime_auto</c>), so it moves nothing — except a reference the path holds,
+    /// which it hands to the new object (a constructor that takes the reference its object records).
+    /// </summary>
+    private bool Initializes(IOperation? instance) =>
+        _body.Method is { MethodKind: MethodKind.Constructor } && instance is IInstanceReferenceOperation;
 
     /// <summary>
     /// An owner reached through an element of a collection by index ("dev.Suppliers[i].SupplierPreactivated"): which

@@ -305,6 +305,40 @@ public sealed class StateOwnershipContractTests
         }
         """);
 
+    [Fact]
+    public Task AConstructorSetsTheStateItsObjectStartsIn() => VfioPmRulesAnalyzerTest.RunAsync(Links + """
+        sealed class Started
+        {
+            public Started(Device dev) { Dev = dev; RuntimeAuto = true; Preactivated = false; Count = 1; }
+            public Device Dev { get; }
+            [ForgoesPmReference(nameof(Dev))] public bool RuntimeAuto;      // pm_runtime_init(): runtime_auto = true
+            [OwnsPmReference(nameof(Dev))] public bool Preactivated;
+            [OwnsPmReference(nameof(Dev), Counted = true)] public int Count;
+        }
+
+        sealed class Pinned
+        {
+            // A constructor that takes the reference its object records: handed over, balanced.
+            public Pinned(Device dev)
+            {
+                Dev = dev;
+                Dev.Power.GetNoResume();
+                Held = true;
+            }
+
+            // One that takes it and records nothing: the reference leaks where it is taken.
+            public Pinned(Device dev, int unused)
+            {
+                Dev = dev;
+                {|#0:Dev.Power.GetNoResume()|};
+            {|#1:}|}
+
+            public Device Dev { get; }
+            [OwnsPmReference(nameof(Dev))] public bool Held;
+        }
+        """,
+        Verify.Diagnostic("VPM0001").WithLocation(0).WithLocation(1));
+
     // ---- counted ownership: rpm_active -------------------------------------------------------------------------------
 
     [Fact]
