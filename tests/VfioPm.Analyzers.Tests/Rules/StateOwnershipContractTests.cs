@@ -454,6 +454,25 @@ public sealed class StateOwnershipContractTests
         """);
 
     [Fact]
+    public Task ACountingHelperDeclaresThatItTakesTheCallersReference() => Check("""
+        // refcount_inc(&link->rpm_active) in a helper of its own: it consumes the caller's reference, so it says so,
+        // and its callers' gets are balanced by the call.
+        [ReleasesPmReference("link.Supplier")]
+        static void CountSupplier(Link link) => Interlocked.Increment(ref link.RpmActive);
+
+        static void Undeclared(Link link) => {|VPM0002:Interlocked.Increment(ref link.RpmActive)|};
+
+        static int GetSupplier(Link link)
+        {
+            var ret = link.Supplier.Power.ResumeAndGet();
+            if (ret < 0)
+                return ret;
+            CountSupplier(link);
+            return 0;
+        }
+        """);
+
+    [Fact]
     public Task ReleaseSupplierPutsOneReferencePerUnitTakenOff() => Check("""
         // pm_runtime_release_supplier(): the usage-count check is a safety net for a saturated rpm_active; a path
         // that holds the reference it is about to put knows the count is not zero.
