@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using VfioPm.Analyzers.Contracts;
@@ -52,6 +54,30 @@ internal sealed partial class ContractForms
         }
 
         return owners;
+    }
+
+    private HashSet<ResourceKey>? _putKeys;
+
+    /// <summary>True when some call in this body releases a runtime-PM reference on <paramref name="key"/>.</summary>
+    public bool PutsAnywhere(ResourceKey key)
+    {
+        if (_putKeys is null)
+        {
+            _putKeys = new HashSet<ResourceKey>();
+            foreach (var block in _body.Cfg.Blocks)
+            {
+                foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
+                {
+                    if (op is IInvocationOperation call && _body.Contracts.For(call.TargetMethod) is { ReleasesPm: true } contract
+                        && _body.ComputeKey(call, contract.ReleasesPmTarget, isLock: false) is { } released)
+                    {
+                        _putKeys.Add(released);
+                    }
+                }
+            }
+        }
+
+        return _putKeys.Contains(key);
     }
 
     // Whether code of `within` may write `member`: public or internal, or within its own type (nested types included),

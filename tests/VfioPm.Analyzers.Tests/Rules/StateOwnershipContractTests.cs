@@ -696,6 +696,21 @@ public sealed class StateOwnershipContractTests
         Verify.Diagnostic("VPM0001").WithLocation(0).WithLocation(1));
 
     [Fact]
+    public Task AnErrorPathLeakStaysAtItsExitInAnObjectWithAnOwner() => VfioPmRulesAnalyzerTest.RunAsync(Links + Sof + """
+            // Put on the success path, not on the error path: the classic leak, reported where the path leaves.
+            public int DumpRegisters(bool fail)
+            {
+                {|#0:Dev.Power.GetNoResume()|};
+                if (fail)
+                    {|#1:return -Errno.EIO;|}
+                Dev.Power.PutNoIdle();
+                return 0;
+            }
+        }
+        """,
+        Verify.Diagnostic("VPM0001").WithLocation(1).WithLocation(0));
+
+    [Fact]
     public Task AnotherTypesPrivateOwnerIsNoPlaceToRecordTheReference() => VfioPmRulesAnalyzerTest.RunAsync(Links + """
         sealed class Dsp
         {
