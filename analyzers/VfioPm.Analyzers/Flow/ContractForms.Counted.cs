@@ -16,6 +16,10 @@ namespace VfioPm.Analyzers.Flow;
 /// </remarks>
 internal sealed partial class ContractForms
 {
+    // The largest constant step taken as that many references: a path holds a handful at most, and a larger constant
+    // (a reset, a bias) is not a hand-over of references this analysis could have counted.
+    private const long MaxStep = 16;
+
     /// <summary>
     /// A step of a counted owning member ([OwnsPmReference(Counted = true)]): the member and the number of references it
     /// moves — positive for an increment (the path hands them to the object), negative for a decrement (the object hands
@@ -28,7 +32,7 @@ internal sealed partial class ContractForms
             case IIncrementOrDecrementOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } step when IsCounted(step.Target):
                 return (step.Target, step.Kind == OperationKind.Increment ? 1 : -1);
             case ICompoundAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation, OperatorKind: BinaryOperatorKind.Add or BinaryOperatorKind.Subtract } compound
-                when IsCounted(compound.Target) && ResultValues.ConstantOf(compound.Value) is { } amount && amount is >= -16 and <= 16:
+                when IsCounted(compound.Target) && ResultValues.ConstantOf(compound.Value) is { } amount && amount is >= -MaxStep and <= MaxStep:
                 return (compound.Target, (int)(compound.OperatorKind == BinaryOperatorKind.Add ? amount : -amount));
             case IInvocationOperation { TargetMethod: { ContainingType: { Name: "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } method } call
                 when call.Arguments.Length > 0 && call.Arguments[0].Value is IFieldReferenceOperation field && IsCounted(field):
@@ -36,7 +40,7 @@ internal sealed partial class ContractForms
                 {
                     "Increment" => (field, 1),
                     "Decrement" => (field, -1),
-                    "Add" when call.Arguments.Length == 2 && ResultValues.ConstantOf(call.Arguments[1].Value) is { } added && added is >= -16 and <= 16 => (field, (int)added),
+                    "Add" when call.Arguments.Length == 2 && ResultValues.ConstantOf(call.Arguments[1].Value) is { } added && added is >= -MaxStep and <= MaxStep => (field, (int)added),
                     _ => null,
                 };
             default:
@@ -56,7 +60,7 @@ internal sealed partial class ContractForms
         {
             var value = FlowBody.OffsetOperand(Unwrap(call.Arguments[1].Value), out var offset);
             var comparand = Unwrap(call.Arguments[2].Value);
-            if (offset is >= -16 and <= 16 and not 0 && Unwrap(value) is ILocalReferenceOperation v && comparand is ILocalReferenceOperation c
+            if (offset is >= -MaxStep and <= MaxStep and not 0 && Unwrap(value) is ILocalReferenceOperation v && comparand is ILocalReferenceOperation c
                 && SymbolEqualityComparer.Default.Equals(v.Local, c.Local))
             {
                 return (field, (int)offset, comparand);
