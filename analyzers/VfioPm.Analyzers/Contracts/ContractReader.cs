@@ -63,7 +63,9 @@ internal sealed class ContractReader
             var owns = IsOurs(a, AttributeNames.OwnsPmReference);
             if ((owns || IsOurs(a, AttributeNames.ForgoesPmReference)) && FirstString(a) is { } device)
             {
-                return new StateOwnership(device, Forgoes: !owns, Unless: NamedString(a, "Unless"));
+                return new StateOwnership(device, Forgoes: !owns, Unless: NamedString(a, "Unless"),
+                    Counted: owns && NamedBool(a, "Counted") && member is IFieldSymbol { Type.SpecialType: SpecialType.System_Int32 or SpecialType.System_Int64 }
+                        or IPropertySymbol { Type.SpecialType: SpecialType.System_Int32 or SpecialType.System_Int64 });
             }
         }
 
@@ -146,7 +148,8 @@ internal sealed class ContractReader
                 acquiresPm = true;
                 acquiresPmTarget = FirstString(a);
                 onSuccess = NamedBool(a, "OnSuccess");
-                success = (SuccessWhen)NamedInt(a, "SuccessWhen", 0);
+                // A bool-returning conditional acquire (a counted owner's dec_not_one) holds on true.
+                success = onSuccess && method.ReturnType.SpecialType == SpecialType.System_Boolean ? SuccessWhen.True : (SuccessWhen)NamedInt(a, "SuccessWhen", 0);
                 acquiresPmUnless = Condition(method, a, acquiresPmTarget, ref conflict);
             }
             else if (IsOurs(a, AttributeNames.ReleasesPmReference))

@@ -80,4 +80,5 @@ internal sealed record MethodContract
 /// <param name="Device">The device's member path, relative to the member's owner.</param>
 /// <param name="Forgoes">True for [ForgoesPmReference]: while set, the object has given up a reference.</param>
 /// <param name="Unless">A latched bool member of the owner that, when true, makes the member own nothing.</param>
-internal sealed record StateOwnership(string Device, bool Forgoes, string? Unless);
+/// <param name="Counted">The integer member counts the references it owns: one per unit of increment or decrement.</param>
+internal sealed record StateOwnership(string Device, bool Forgoes, string? Unless, bool Counted = false);

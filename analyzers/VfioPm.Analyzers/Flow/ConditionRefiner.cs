@@ -93,9 +93,22 @@ internal sealed class ConditionRefiner
             }
         }
 
+        if (kind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals && (Swapped(state, left, right) ?? Swapped(state, right, left)) is { } swap)
+        {
+            // A counted compare-and-exchange's result against its comparand: equal exactly when it swapped.
+            var (swappedState, keptState) = RefineSubject(state, swap, ValueSet.One);
+            return kind == BinaryOperatorKind.Equals ? (swappedState, keptState) : (keptState, swappedState);
+        }
+
         if (ResultValues.ConstantOf(right) is { } onRight && ValueSet.WhereTrue(kind, onRight, valueOnLeft: true) is { } whereLeft)
         {
-            return RefineSubject(state, left, whereLeft);
+            return HeldUsageCount(state, left) is { } held ? Split(state, held, whereLeft) : RefineSubject(state, left, whereLeft);
+        }
+
+        if (ResultValues.ConstantOf(left) is { } onLeftCount && HeldUsageCount(state, right) is { } heldRight
+            && ValueSet.WhereTrue(kind, onLeftCount, valueOnLeft: false) is { } whereRightCount)
+        {
+            return Split(state, heldRight, whereRightCount);
         }
 
         if (ResultValues.ConstantOf(left) is { } onLeft && ValueSet.WhereTrue(kind, onLeft, valueOnLeft: false) is { } whereRight)
@@ -242,6 +255,40 @@ internal sealed class ConditionRefiner
         var f = subject.Known.Except(whereTrue);
         return (t.IsEmpty ? null : state.WithFact(subject.Key, t), f.IsEmpty ? null : state.WithFact(subject.Key, f));
     }
+
+    // "supplier.Power.UsageCount > 0" on a path that holds n references on supplier.Power: the count is at least n (the
+    // safety net of pm_runtime_release_supplier() never stops a loop that holds what it is about to put).
+    private ValueSet? HeldUsageCount(PathState state, IOperation op)
+    {
+        while (op is IConversionOperation or IParenthesizedOperation)
+        {
+            op = op is IConversionOperation c ? c.Operand : ((IParenthesizedOperation)op).Operand;
+        }
+
+        if (op is IPropertyReferenceOperation { Property: { Name: "UsageCount", ContainingType: { Name: "RuntimePm", ContainingNamespace: { Name: "Power", ContainingNamespace: { Name: "Runtime", ContainingNamespace.Name: "VfioPm" } } } }, Instance: { } pm }
+            && _body.PathOf(pm) is { } path && state.CountOf(new ResourceKey(path)) is > 0 and var count)
+        {
+            return ValueSet.Range(count, long.MaxValue);
+        }
+
+        return null;
+    }
+
+    // The result of a counted compare-and-exchange (ContractForms.CountedExchangeOf) compared with its own comparand.
+    private IOperation? Swapped(PathState state, IOperation result, IOperation other)
+    {
+        if (ValueSubjects.ValueOf(result, state) is not { Kind: ValueKeyKind.Result, Identity: IInvocationOperation call }
+            || ContractForms.CountedExchangeOf(call) is not { } exchange)
+        {
+            return null;
+        }
+
+        var comparand = _body.SubjectOf(exchange.Comparand);
+        return comparand is not null && comparand.Equals(_body.SubjectOf(other)) ? result : null;
+    }
+
+    private static (PathState?, PathState?) Split(PathState state, ValueSet known, ValueSet whereTrue) =>
+        (known.Overlaps(whereTrue) ? state : null, known.IsSubsetOf(whereTrue) ? null : state);
 
     private static bool IsScope(IOperation op, PathState state) => ValueSubjects.ValueOf(op, state) is { } value && state.Scopes.ContainsKey(value);
 }

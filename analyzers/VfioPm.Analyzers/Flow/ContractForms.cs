@@ -8,7 +8,9 @@ namespace VfioPm.Analyzers.Flow;
 
 /// <summary>
 /// The contract forms of the kernel's ownership patterns: contracts waived by a latched flag (disable_idle_d3), release
-/// on success (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]).
+/// on success (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]),
+/// of <c>this</c> or of any object a path names (a parameter, a local, a foreach variable). Counted owners are in
+/// ContractForms.Counted.cs, where a kept reference belongs in ContractForms.Recorded.cs.
 /// </summary>
 /// <remarks>
 /// Invariants:
@@ -139,10 +141,10 @@ internal sealed partial class ContractForms
         switch (op)
         {
             case ISimpleAssignmentOperation { Target: IFieldReferenceOperation or IPropertyReferenceOperation } assignment
-                when ContractReader.OwnershipOf(MemberOf(assignment.Target)!) is not null:
+                when ContractReader.OwnershipOf(MemberOf(assignment.Target)!) is { Counted: false }:
                 return (assignment.Target, assignment.Value);
             case IInvocationOperation { TargetMethod: { Name: "Write" or "Exchange", ContainingType: { Name: "Volatile" or "Interlocked", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } } call
-                when call.Arguments.Length == 2 && call.Arguments[0].Value is IFieldReferenceOperation field && ContractReader.OwnershipOf(field.Field) is not null:
+                when call.Arguments.Length == 2 && call.Arguments[0].Value is IFieldReferenceOperation field && ContractReader.OwnershipOf(field.Field) is { Counted: false }:
                 return (field, call.Arguments[1].Value);
             default:
                 return null;
@@ -201,6 +203,11 @@ internal sealed partial class ContractForms
         }
 
         var device = PmKeyOfMemberPath(member.ContainingType, owner, ownership.Device);
+        if (ElementEffects.IsElementKey(device))
+        {
+            return OperationVisitor.Map(states, s => ForgetElementOwnership(s.Facts.ContainsKey(member_) ? s.WithoutFact(member_) : s, device, site));
+        }
+
         var result = new HashSet<PathState>();
         foreach (var state in states)
         {
@@ -230,10 +237,10 @@ internal sealed partial class ContractForms
                 var after = set ? (MemberIsBool(member) ? ValueSet.One : ValueSet.NonZero) : ValueSet.Zero;
                 var next = fork.WithFact(member_, after);
                 var already = set ? !before.Contains(0) : before.IsSubsetOf(ValueSet.Zero);
-                if (!waived && !already)
+                var receives = ownership.Forgoes == set;
+                if (!waived && !already && !(Initializes(instance) && (receives || next.CountOf(device) <= 0)))
                 {
                     var count = next.CountOf(device);
-                    var receives = ownership.Forgoes == set;
                     next = receives
                         ? next.WithPm(device, count + 1, new Origin(site, HeldOnFailure: false))
                         : next.WithPm(device, count - 1).WithValue(Owed(device), count - 1 < 0 ? ValueKey.Result(site) : null);
@@ -244,6 +251,65 @@ internal sealed partial class ContractForms
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A write of the object's own owning member in its constructor: the state the object starts in, not a transition
+    /// (<c>pm_runtime_init()</c> setting <c>runtime_auto</c>), so it moves nothing — except a reference the path holds,
+    /// which it hands to the new object (a constructor that takes the reference its object records).
+    /// </summary>
+    private bool Initializes(IOperation? instance) =>
+        _body.Method is { MethodKind: MethodKind.Constructor } && instance is IInstanceReferenceOperation;
+
+    /// <summary>
+    /// An owner reached through an element of a collection by index ("dev.Suppliers[i].SupplierPreactivated"): which
+    /// element's reference moves is not something the per-element holds describe, so the hold on that key becomes
+    /// unknown — silent, never a guess (a foreach variable's owner is a plain path, and transfers exactly).
+    /// </summary>
+    private static PathState ForgetElementOwnership(PathState state, ResourceKey device, IOperation site) =>
+        state.ElementsOf(device) is { Kind: ElementHoldKind.Unknown } ? state : state.WithElements(device, ElementHold.Unknown(site, isLock: false));
+
+    private List<string>? _owningPaths;
+
+    /// <summary>
+    /// A local that names an object of its own was assigned again (each iteration of a foreach, "link = next"): what was
+    /// known about the owning members of the object it held ("link.SupplierPreactivated" of the last link) is not known
+    /// about the new one, so its writes are transfers again. Other member facts are left to the engine's loops.
+    /// </summary>
+    public PathState ForgetOwningMembersOf(PathState state, string local)
+    {
+        if (state.Facts.IsEmpty)
+        {
+            return state;
+        }
+
+        if (_owningPaths is null)
+        {
+            var paths = new HashSet<string>();
+            foreach (var block in _body.Cfg.Blocks)
+            {
+                foreach (var op in block.Operations.Concat(block.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { block.BranchValue }).SelectMany(ResourceKeys.Walk))
+                {
+                    if (op is IFieldReferenceOperation or IPropertyReferenceOperation && MemberOf(op) is { } member
+                        && ContractReader.OwnershipOf(member) is { Counted: false } && _body.PathOf(op) is { } path)
+                    {
+                        paths.Add(path);
+                    }
+                }
+            }
+
+            _owningPaths = paths.ToList();
+        }
+
+        foreach (var path in _owningPaths)
+        {
+            if (path.Length > local.Length && path[local.Length] == '.' && path.StartsWith(local, System.StringComparison.Ordinal))
+            {
+                state = state.WithoutFact(ValueKey.Member(path));
+            }
+        }
+
+        return state;
     }
 
     private HashSet<ResourceKey>? _receivable;
@@ -262,6 +328,11 @@ internal sealed partial class ContractForms
             {
                 foreach (var op in block.Operations.SelectMany(ResourceKeys.Walk))
                 {
+                    if (CountedStepOf(op) is { Delta: < 0 } step && InstanceOf(step.Target) is { } steppedInstance && _body.PathOf(steppedInstance) is { } steppedOwner)
+                    {
+                        _receivable.Add(PmKeyOfMemberPath(MemberOf(step.Target)!.ContainingType, steppedOwner, ContractReader.OwnershipOf(MemberOf(step.Target)!)!.Device));
+                    }
+
                     if (OwnershipWriteOf(op) is { } write && SetsMember(write.Value) is { } set
                         && ContractReader.OwnershipOf(MemberOf(write.Target)!) is { } ownership && ownership.Forgoes == set
                         && (write.Target is IFieldReferenceOperation f ? f.Instance : ((IPropertyReferenceOperation)write.Target).Instance) is { } instance

@@ -177,6 +177,17 @@ internal sealed class ExitChecker
         {
             state.Origins.TryGetValue(kv.Key, out var origin);
             var getSyncFailure = IsGetSyncFailure(state, origin);
+            if (!getSyncFailure && origin?.Site is IInvocationOperation get && !_forms.PutsAnywhere(kv.Key)
+                && ContractForms.RecordingOwnerOf(get, _body.Method?.ContainingType) is { } owner)
+            {
+                // Kept past the method (nothing in it puts that device) by an object that keeps its references on it in
+                // state: the fix is at the get (record it, or do not take it), so that is where the leak is reported. A
+                // leak on some paths of a method that puts it on others stays an error-path leak, at its exit.
+                _sink.Report(FindingKind.PmLeak, kv.Key, get.Syntax.GetLocation(), exit.Location,
+                    exit.Detail + ", nor handed to '" + owner + "', where the object keeps its references on it");
+                continue;
+            }
+
             _sink.Report(FindingKind.PmLeak, kv.Key, exit.Location, origin?.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure);
         }
     }

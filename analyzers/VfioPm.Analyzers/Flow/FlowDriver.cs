@@ -96,7 +96,8 @@ internal static class FlowDriver
         || compilation.GetTypeByMetadataName(AttributeNames.Namespace + "." + AttributeNames.DeviceAccess) is not null;
 
     /// <summary>
-    /// The default gate before building a graph: the method has a contract, or calls something that has one. Answered
+    /// The default gate before building a graph: the method has a contract, calls something that has one, or writes a
+    /// member that owns a reference. Answered
     /// once per body root and remembered.
     /// </summary>
     public static bool Mentions(IOperation root, IMethodSymbol method, ContractReader contracts)
@@ -125,6 +126,14 @@ internal static class FlowDriver
             }
 
             if (op is ILocalFunctionOperation { Symbol: { } local } && !contracts.For(local).IsEmpty)
+            {
+                return true;
+            }
+
+            // A write of an owning member moves a reference even in a body that calls nothing annotated (a flag set
+            // without its put, a count stepped without its get).
+            if (op is ISimpleAssignmentOperation or IIncrementOrDecrementOperation or ICompoundAssignmentOperation or IInvocationOperation
+                && (ContractForms.OwnershipWriteOf(op) is not null || ContractForms.CountedStepOf(op) is not null || ContractForms.CountedExchangeOf(op) is not null))
             {
                 return true;
             }

@@ -68,6 +68,8 @@ internal sealed class OperationVisitor
                 return states;
             case IFlowCaptureOperation capture:
                 return Map(states, s => s.WithValue(ValueKey.Capture(capture.Id), ValueSubjects.ValueOf(capture.Value, s)));
+            case IIncrementOrDecrementOperation or ICompoundAssignmentOperation when ContractForms.CountedStepOf(op) is { } step:
+                return _effects.Forms.ApplyCountedStep(step.Target, step.Delta, op, Written(step.Target, states));
             case ISimpleAssignmentOperation when ContractForms.OwnershipWriteOf(op) is { } write:
                 return _effects.Forms.ApplyOwnershipWrite(write.Target, write.Value, op, states);
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:
@@ -98,6 +100,14 @@ internal sealed class OperationVisitor
     {
         var key = ValueKey.Local(local);
         var subject = _body.SubjectOfLocal(local);
+
+        // A local that names an object of its own (a foreach variable, "link = next"): a new object, whose owning
+        // members' values are not known ("link.SupplierPreactivated" of the last iteration says nothing of this one).
+        if (subject.Kind == ValueKeyKind.Local)
+        {
+            states = Map(states, s => _effects.Forms.ForgetOwningMembersOf(s, local.Name));
+        }
+
         var tracked = subject.Kind == ValueKeyKind.Local && _body.TrackedSubjects.Contains(subject);
         var constant = tracked ? ResultValues.ConstantOf(value) : null;
         var copiesCondition = tracked && constant is null && local.Type.SpecialType == SpecialType.System_Boolean;
@@ -246,6 +256,16 @@ internal sealed class OperationVisitor
         if (ContractForms.OwnershipWriteOf(invocation) is { } write)
         {
             return _effects.Forms.ApplyOwnershipWrite(write.Target, write.Value, invocation, states);
+        }
+
+        if (ContractForms.CountedStepOf(invocation) is { } step)
+        {
+            return _effects.Forms.ApplyCountedStep(step.Target, step.Delta, invocation, states);
+        }
+
+        if (ContractForms.CountedExchangeOf(invocation) is { } exchange)
+        {
+            return _effects.Forms.ApplyCountedExchange(invocation, exchange.Target, exchange.Delta, states);
         }
 
         var contract = _body.Contracts.For(invocation.TargetMethod);

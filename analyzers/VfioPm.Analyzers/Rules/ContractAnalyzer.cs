@@ -2,11 +2,15 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using VfioPm.Analyzers.Contracts;
 using VfioPm.Analyzers.Flow;
 
 namespace VfioPm.Analyzers.Rules;
 
-/// <summary>VPM0011: a method whose body does not do what its [Acquires*]/[Releases*]/[RequiresMemoryLock] attributes promise.</summary>
+/// <summary>
+/// VPM0011: a method whose body does not do what its [Acquires*]/[Releases*]/[RequiresMemoryLock] attributes promise,
+/// or a contract that cannot be checked (a counted owner that is no integer).
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ContractAnalyzer : DiagnosticAnalyzer
 {
@@ -18,6 +22,13 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (FlowDriver.ReferencesAnnotations(start.Compilation))
+            {
+                start.RegisterSymbolAction(CheckCountedOwner, SymbolKind.Field, SymbolKind.Property);
+            }
+        });
         FlowDriver.Register(context, static (block, contracts, graph, method) =>
         {
             if (method is null || contracts.For(method).IsEmpty)
@@ -45,5 +56,34 @@ public sealed class ContractAnalyzer : DiagnosticAnalyzer
                 }
             }
         });
+    }
+
+    // [OwnsPmReference(Counted = true)] counts references by steps of an integer: on anything else, or with an Unless
+    // flag (a count is not waived by a flag), the writes could not be checked, so the declaration is malformed.
+    private static void CheckCountedOwner(SymbolAnalysisContext context)
+    {
+        foreach (var a in context.Symbol.GetAttributes())
+        {
+            if (!ContractReader.IsOurs(a, AttributeNames.OwnsPmReference) || !a.NamedArguments.Any(kv => kv.Key == "Counted" && kv.Value.Value is true))
+            {
+                continue;
+            }
+
+            var type = context.Symbol switch
+            {
+                IFieldSymbol f => f.Type,
+                IPropertySymbol p => p.Type,
+                _ => null,
+            };
+            var why = type?.SpecialType is not (SpecialType.System_Int32 or SpecialType.System_Int64)
+                ? "cannot be checked: 'Counted' needs an int or long member, stepped by ++/--, += or Interlocked"
+                : a.NamedArguments.Any(kv => kv.Key == "Unless" && kv.Value.Value is string)
+                    ? "cannot be checked: a count is not waived by a flag; drop 'Unless' or count only when it is false"
+                    : null;
+            if (why is not null && context.Symbol.Locations.FirstOrDefault() is { } where)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.ContractMismatch, where, context.Symbol.Name, "count the runtime-PM references its object owns", why));
+            }
+        }
     }
 }

@@ -89,7 +89,7 @@ internal static class HardwareGuard
         {
             foreach (var candidate in t.GetMembers())
             {
-                if (ContractReader.OwnershipOf(candidate) is { Device: "Power" } ownership)
+                if (ContractReader.OwnershipOf(candidate) is { Device: "Power", Counted: false } ownership)
                 {
                     owners.Add(new StateOwner(ValueKey.Member("this." + candidate.Name), !ownership.Forgoes,
                         ownership.Unless is { } unless ? ValueKey.Member("this." + unless) : null));
@@ -127,7 +127,8 @@ internal static class HardwareGuard
         {
             foreach (var candidate in t.GetMembers())
             {
-                if (ContractReader.OwnershipOf(candidate) is { } ownership && ownership.Device == member.Name)
+                // A counted owner's value says nothing alone (rpm_active starts at 1): only flags and sets count here.
+                if (ContractReader.OwnershipOf(candidate) is { Counted: false } ownership && ownership.Device == member.Name)
                 {
                     owners.Add(new StateOwner(ValueKey.Member(ownerPath + "." + candidate.Name), !ownership.Forgoes,
                         ownership.Unless is { } unless ? ValueKey.Member(ownerPath + "." + unless) : null));

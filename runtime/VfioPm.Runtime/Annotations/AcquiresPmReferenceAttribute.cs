@@ -36,7 +36,11 @@ public sealed class AcquiresPmReferenceAttribute : Attribute
     /// <summary>The device expression relative to the receiver; <see langword="null"/> means the receiver itself.</summary>
     public string? Device { get; }
 
-    /// <summary>True when the reference is held only on success (see <see cref="SuccessWhen"/>).</summary>
+    /// <summary>
+    /// True when the reference is held only on success (see <see cref="SuccessWhen"/>). A <see langword="bool"/> method
+    /// holds it when it returns <see langword="true"/>, whatever <see cref="SuccessWhen"/> says (a counted owner's
+    /// <c>refcount_dec_not_one()</c> handing one reference back).
+    /// </summary>
     public bool OnSuccess { get; set; }
 
     /// <summary>Which results mean success when <see cref="OnSuccess"/> is set.</summary>

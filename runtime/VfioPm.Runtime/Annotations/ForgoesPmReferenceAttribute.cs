@@ -12,6 +12,9 @@ namespace VfioPm.Annotations;
 /// open reference with <c>pm_runtime_put_noidle()</c>; <c>__vfio_pci_runtime_pm_exit()</c> clears it and takes the
 /// reference back with <c>pm_runtime_get_noresume()</c>. A flag set without the put is VPM0001 at the method's
 /// exit; a put without the flag, or a flag cleared without the get, is VPM0002.</para>
+/// <para>Also a reference owned while a flag is <em>false</em>: <c>power.runtime_auto</c>, cleared by
+/// <c>pm_runtime_forbid()</c> with a <c>pm_runtime_get_noresume()</c> and set again by <c>pm_runtime_allow()</c> with
+/// the put (while it is set, the device has given up the reference <c>power/control = "on"</c> holds).</para>
 /// <para>A path that knows the member is clear may touch the device (VPM0006): the object still holds the reference.</para>
 /// <para>The mirror image of <see cref="OwnsPmReferenceAttribute"/>; beyond Clang's vocabulary.</para>
 /// </remarks>

@@ -18,6 +18,11 @@ namespace VfioPm.Annotations;
 /// no matching clear. A write of the value the path already knows the member has is no transition (code that tests
 /// the flag first, as the kernel always does, is exact). Write the member before the put that pays for it, as the
 /// kernel does (<c>vdev->pm_runtime_engaged = true; pm_runtime_put_noidle()</c>).</para>
+/// <para>The member may belong to another object than <c>this</c>: one reached through a parameter, a local or a
+/// <c>foreach</c> variable (<c>link.SupplierPreactivated</c> owns a reference on <c>link.Supplier</c>, per link, in
+/// <c>pm_runtime_get_suppliers()</c>). The get or put must be on the same path.</para>
+/// <para>A reference kept on a device whose object declares a writable owning member, neither put nor handed to it, is
+/// reported at the get (VPM0001): the fix belongs there, as SOF's <c>d3_prevented</c> fix shows.</para>
 /// <para>A path that knows the member is set may also touch the device (VPM0006): the object's reference keeps it
 /// active, as <c>disable_idle_d3</c> keeps a registered function out of D3.</para>
 /// <para>Beyond Clang's vocabulary, which has no capabilities held by data.</para>
@@ -36,4 +41,15 @@ public sealed class OwnsPmReferenceAttribute : Attribute
     /// (the open reference when <c>disable_idle_d3</c> is set).
     /// </summary>
     public string? Unless { get; set; }
+
+    /// <summary>
+    /// Counted ownership: the integer member counts the references the object owns, one per unit, whatever its
+    /// starting value. Each increment (<c>++</c>, <c>+= 1</c>, <c>Interlocked.Increment</c>) hands one reference from the
+    /// path to the object; each decrement hands one back, which the path must put. Models a device link's
+    /// <c>rpm_active</c>: <c>rpm_get_suppliers()</c> counts every supplier reference it keeps (<c>refcount_inc()</c>)
+    /// and <c>pm_runtime_release_supplier()</c> puts one per <c>refcount_dec_not_one()</c>. A helper that decrements
+    /// only sometimes declares what it hands back like any conditional acquire:
+    /// <c>[AcquiresPmReference(nameof(Supplier), OnSuccess = true)] bool DecNotOne()</c>, and its body is checked.
+    /// </summary>
+    public bool Counted { get; set; }
 }

@@ -1,6 +1,6 @@
-using System.Diagnostics.CodeAnalysis;
 using System;
 using System.Threading;
+using VfioPm.Annotations;
 
 namespace VfioPm.Runtime.Power;
 
@@ -10,7 +10,9 @@ namespace VfioPm.Runtime.Power;
 /// </summary>
 public sealed class DeviceLink
 {
-    // rpm_active starts at 1, meaning "no runtime references held through this link".
+    // rpm_active starts at 1, meaning "no runtime references held through this link"; each unit above it is one
+    // supplier reference the link owns: taken by Add()/GetSupplier() (refcount_inc), put by ReleaseSupplier().
+    [OwnsPmReference(nameof(Supplier), Counted = true)]
     private int _rpmActive = 1;
     private int _deleted;
 
@@ -38,7 +40,6 @@ public sealed class DeviceLink
 
     /// <summary>Creates a link; returns <see langword="null"/> when <see cref="DeviceLinkFlags.RpmActive"/> could not resume the supplier.</summary>
     // models device_link_add() (the runtime-PM parts: DL_FLAG_RPM_ACTIVE and pm_runtime_new_link()).
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0001", Justification = "device_link_add() with DL_FLAG_RPM_ACTIVE: the GetSync() reference is handed to the returned link's rpm_active counter (one unit per supplier reference, put by ReleaseSupplier()); ownership by a count, not by a member's value, is beyond [OwnsPmReference].")]
     public static DeviceLink? Add(Device consumer, Device supplier, DeviceLinkFlags flags)
     {
         ArgumentNullException.ThrowIfNull(consumer);
@@ -51,9 +52,10 @@ public sealed class DeviceLink
         var link = new DeviceLink(supplier, consumer, flags);
         if (link.IsPmRuntime && (flags & DeviceLinkFlags.RpmActive) != 0)
         {
-            if (supplier.Power.GetSync() < 0)
+            // The link is not published yet: link.Supplier is the supplier.
+            if (link.Supplier.Power.GetSync() < 0)
             {
-                supplier.Power.PutNoIdle();
+                link.Supplier.Power.PutNoIdle();
                 return null;
             }
 
@@ -92,7 +94,6 @@ public sealed class DeviceLink
     }
 
     // models rpm_get_suppliers() for one link: called on the consumer's resume, before its callback.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0003", Justification = "rpm_get_suppliers(): on -EACCES (supplier's runtime PM disabled) the kernel keeps the get_sync reference and counts it in rpm_active as on success; that counter owns it and ReleaseSupplier() puts it, which no per-method contract can state.")]
     internal int GetSupplier()
     {
         var ret = Supplier.Power.GetSync();
@@ -108,7 +109,6 @@ public sealed class DeviceLink
     }
 
     // models pm_runtime_release_supplier(): drop every reference taken through this link.
-    [SuppressMessage("VfioPm.RuntimePm", "VPM0002", Justification = "pm_runtime_release_supplier(): puts one supplier reference per unit refcount_dec_not_one() takes off rpm_active; those references were taken by Add()/GetSupplier() and are owned by the counter, not by this call.")]
     internal void ReleaseSupplier()
     {
         while (DecrementNotOne() && Supplier.Power.UsageCount > 0)
@@ -117,7 +117,9 @@ public sealed class DeviceLink
         }
     }
 
-    // refcount_dec_not_one()
+    // refcount_dec_not_one(): takes one unit off rpm_active unless it is 1; true when it did, handing that supplier
+    // reference back to the caller to put.
+    [AcquiresPmReference(nameof(Supplier), OnSuccess = true)]
     private bool DecrementNotOne()
     {
         while (true)

@@ -6,7 +6,9 @@
 // fix: Revert "ASoC: soc-component: using pm_runtime_resume_and_get instead of pm_runtime_get_sync" (Peter Ujfalusi, 2022;
 //      thesofproject/linux#3909; Fixes 08fc2a7448af)
 // why: the reference of each component is owned by its stream mark (issue 12: ownership held by object state, per element);
-//      issue 11 §1: -EACCES is a failure of resume_and_get but a counted success of get_sync
+//      issue 11 §1: -EACCES is a failure of resume_and_get but a counted success of get_sync. The mark hands over a
+//      reference the path does not hold: the usage-count underflow the kernel reports at the mark's later put, VPM0002
+//      at the mark (the id the contracts work settled for a hand-over nothing paid for; provisionally VPM0011)
 namespace KernelCorpus.Cases;
 
 public sealed class SocComponent
@@ -16,6 +18,7 @@ public sealed class SocComponent
     public Device Dev { get; }
 
     /// <summary>The stream whose runtime-PM reference this component holds (soc_component_mark_push(.., pm)).</summary>
+    [OwnsPmReference(nameof(Dev))]
     public object? MarkPm;
 }
 
@@ -30,7 +33,7 @@ public static class SocComponentPmRuntimeGet
                 return ret;
 
             // mark stream if succeeded
-            component.MarkPm = stream; // <-- VPM0011
+            component.MarkPm = stream; // <-- VPM0002
         }
 
         return 0;

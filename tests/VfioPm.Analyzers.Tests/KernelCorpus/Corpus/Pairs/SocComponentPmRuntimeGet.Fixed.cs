@@ -15,6 +15,7 @@ public sealed class SocComponent
     public Device Dev { get; }
 
     /// <summary>The stream whose runtime-PM reference this component holds (soc_component_mark_push(.., pm)).</summary>
+    [OwnsPmReference(nameof(Dev))]
     public object? MarkPm;
 }
 

@@ -13,6 +13,8 @@ public abstract class SofFwExceptionRetainCtx
     public Device Dev { get; }
 
     public bool IpcDumpPrinted;
+    /// <summary>d3_prevented: the usage reference that keeps the DSP out of D3 after an exception, given back at remove.</summary>
+    [OwnsPmReference(nameof(Dev))]
     public bool D3Prevented;
 
     public void SndSofHandleFwException(string msg)

@@ -17,12 +17,15 @@ public sealed class LinkPort
     /// <summary>DL_FLAG_PM_RUNTIME, fixed when the link is made.</summary>
     public bool PmRuntime { get; }
 
-    /// <summary>refcount_t rpm_active, starting at 1.</summary>
+    /// <summary>refcount_t rpm_active, starting at 1: each unit above it is one supplier reference the link owns.</summary>
+    [OwnsPmReference(nameof(Supplier), Counted = true)]
     public int RpmActive = 1;
 
+    [OwnsPmReference(nameof(Supplier))]
     public bool SupplierPreactivated;
 
-    /// <summary>refcount_dec_not_one(): decrements unless the count is 1; true when it decremented.</summary>
+    /// <summary>refcount_dec_not_one(): decrements unless the count is 1; true when it decremented, handing one supplier reference back.</summary>
+    [AcquiresPmReference(nameof(Supplier), OnSuccess = true)]
     public bool RpmActiveDecNotOne()
     {
         if (RpmActive == 1)
@@ -42,6 +45,7 @@ public sealed class ConsumerPort
     public List<LinkPort> Suppliers { get; } = new();
 
     /// <summary>dev->power.runtime_auto: false while user space (or the PCI core) forbids runtime PM.</summary>
+    [ForgoesPmReference(nameof(Dev))]
     public bool RuntimeAuto;
 
     /// <summary>dev->power.links_count.</summary>
