@@ -158,7 +158,7 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
         {
             if (block.FallThroughSuccessor is { } only)
             {
-                result.Add((only, current));
+                result.Add((only, ThroughGoto(block, only, current)));
             }
 
             return result;
@@ -184,14 +184,18 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
         var fallThrough = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenFalse : whenTrue;
         if (block.ConditionalSuccessor is { } conditional)
         {
-            result.Add((conditional, conditionalTaken));
+            result.Add((conditional, ThroughGoto(block, conditional, conditionalTaken)));
         }
 
         if (block.FallThroughSuccessor is { } fall)
         {
-            result.Add((fall, fallThrough));
+            result.Add((fall, ThroughGoto(block, fall, fallThrough)));
         }
 
         return result;
     }
+
+    /// <summary>States leaving <paramref name="source"/> by a goto (<see cref="FlowBody.GotoOf"/>) remember it on what they hold.</summary>
+    private IReadOnlyCollection<PathState> ThroughGoto(BasicBlock source, ControlFlowBranch branch, IReadOnlyCollection<PathState> states) =>
+        states.Count == 0 || _body.GotoOf(source, branch) is not { } jump ? states : OperationVisitor.Map(states, s => s.WithOriginsVia(jump));
 }
