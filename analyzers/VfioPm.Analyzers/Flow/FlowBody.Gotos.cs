@@ -14,6 +14,7 @@ namespace VfioPm.Analyzers.Flow;
 internal sealed partial class FlowBody
 {
     private Dictionary<string, List<GotoStatementSyntax>>? _gotos;
+    private readonly Dictionary<(int Source, bool Conditional), SyntaxNode?> _gotoOfBranch = new();
 
     /// <summary>
     /// The goto statement <paramref name="branch"/> of <paramref name="source"/> stands for, or null: a branch into the
@@ -21,6 +22,17 @@ internal sealed partial class FlowBody
     /// nearest goto to that label after the source block's last operation.
     /// </summary>
     public SyntaxNode? GotoOf(BasicBlock source, ControlFlowBranch branch)
+    {
+        var key = (source.Ordinal, branch.IsConditionalSuccessor);
+        if (!_gotoOfBranch.TryGetValue(key, out var jump))
+        {
+            _gotoOfBranch[key] = jump = FindGotoOf(source, branch);
+        }
+
+        return jump;
+    }
+
+    private SyntaxNode? FindGotoOf(BasicBlock source, ControlFlowBranch branch)
     {
         if (branch.Destination is not { } destination || branch.Semantics != ControlFlowBranchSemantics.Regular
             || (!branch.IsConditionalSuccessor && destination.Ordinal == source.Ordinal + 1))
