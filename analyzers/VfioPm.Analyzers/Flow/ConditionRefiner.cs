@@ -37,8 +37,7 @@ internal sealed class ConditionRefiner
                 return (f, t);
             case IInvocationOperation moveNext when _body.ForEach.OfMoveNext(moveNext) is { } loop:
                 // A foreach ran out of elements: what its loop took or put per element is decided (ForEachLoops).
-                return state.Elements.IsEmpty ? (state, state)
-                    : (ForEachPositions.KnownEmpty(state, loop.Collection) ? null : state, ForEachPositions.Exhausted(state, loop));
+                return (ForEachPositions.KnownEmpty(state, loop.Collection) ? null : state, ForEachPositions.Exhausted(state, loop));
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } same when !state.Values.IsEmpty && MarkerTest(state, same) is { } test:
                 var (atStop, beforeStop) = ForEachPositions.RefineMarker(state, test.Loop, test.Stop);
                 return same.OperatorKind == BinaryOperatorKind.Equals ? (atStop, beforeStop) : (beforeStop, atStop);

@@ -40,6 +40,7 @@ internal sealed class ForEachLoops
     private Dictionary<SyntaxNode, ForEachLoop>? _loops;
     private Dictionary<ILocalSymbol, ForEachLoop>? _variables;
     private HashSet<(ResourceKey, bool)>? _taken;
+    private Dictionary<ForEachLoop, IOperation>? _bodies;
 
     public ForEachLoops(FlowBody body) => _body = body;
 
@@ -130,6 +131,28 @@ internal sealed class ForEachLoops
         }
 
         return taken.Contains((element, isLock));
+    }
+
+    /// <summary>The call in <paramref name="loop"/>'s body that takes the lock <paramref name="key"/> on its variable, or null.</summary>
+    public IOperation? LockAcquireSite(ForEachLoop loop, ResourceKey key)
+    {
+        Build();
+        if (!_bodies!.TryGetValue(loop, out var body))
+        {
+            return null;
+        }
+
+        foreach (var op in ResourceKeys.Walk(body))
+        {
+            if (op is IInvocationOperation call && _body.Contracts.For(call.TargetMethod) is { AcquiresLock: not LockMode.None } contract
+                && _body.ComputeKey(call, contract.AcquiresLockTarget, isLock: true) is { } taken && TakenElementOf(call, taken) is { } element
+                && element == loop.ElementKey(key))
+            {
+                return call;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -260,6 +283,7 @@ internal sealed class ForEachLoops
         // Built whole, then published: rules read a finished result from several threads.
         var loops = new Dictionary<SyntaxNode, ForEachLoop>();
         var variables = new Dictionary<ILocalSymbol, ForEachLoop>(SymbolEqualityComparer.Default);
+        var bodies = new Dictionary<ForEachLoop, IOperation>();
         foreach (var op in ResourceKeys.Walk(_body.Cfg.OriginalOperation))
         {
             if (op is IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation { Symbol: { } variable } } loop
@@ -271,10 +295,12 @@ internal sealed class ForEachLoops
                 var info = new ForEachLoop(variable, collection, notNull);
                 loops[syntax] = info;
                 variables[variable] = info;
+                bodies[info] = loop.Body;
             }
         }
 
         _variables = variables;
+        _bodies = bodies;
         _loops = loops;
     }
 

@@ -21,7 +21,7 @@ internal static class ForEachPositions
     /// the Prefix of the elements before it grows by one (from nothing on the first element); any other shape is
     /// Unknown. Then the position moves on.
     /// </summary>
-    public static PathState Advance(PathState state, ForEachLoop loop, IOperation moveNext)
+    public static PathState Advance(PathState state, ForEachLoop loop, IOperation moveNext, System.Func<ResourceKey, IOperation?> lockSite)
     {
         var position = loop.Position;
         foreach (var kv in state.Pm)
@@ -37,7 +37,8 @@ internal static class ForEachPositions
         {
             if (loop.ElementKey(kv.Key) is { } element)
             {
-                state = state.WithLock(kv.Key, LockMode.None).WithElements(element, Grown(state, element, position, 1, moveNext, isLock: true));
+                // The acquire in the loop stays the hold's site: its contract says the mode every element is held in.
+                state = state.WithLock(kv.Key, LockMode.None).WithElements(element, Grown(state, element, position, 1, lockSite(kv.Key) ?? moveNext, isLock: true));
             }
         }
 
@@ -88,7 +89,10 @@ internal static class ForEachPositions
         return state;
     }
 
-    /// <summary>A loop over <paramref name="collection"/> found it empty: what was held of it is held vacuously.</summary>
+    /// <summary>
+    /// A loop over <paramref name="collection"/> found it empty: what was held of it is held vacuously, and its Count is
+    /// known to be 0 (a later loop over it does not run, whether or not anything was held).
+    /// </summary>
     public static PathState Empty(PathState state, string collection)
     {
         foreach (var kv in state.Elements)
@@ -99,12 +103,17 @@ internal static class ForEachPositions
             }
         }
 
-        return state;
+        return state.WithFact(CountOf(collection), ValueSet.Zero);
     }
 
-    /// <summary>Whether some hold says <paramref name="collection"/> is empty on this path: a loop over it does not run.</summary>
+    /// <summary>Whether <paramref name="collection"/> is known to be empty on this path: a loop over it does not run.</summary>
     public static bool KnownEmpty(PathState state, string collection)
     {
+        if (state.Facts.TryGetValue(CountOf(collection), out var count) && count.AsConstant == 0)
+        {
+            return true;
+        }
+
         foreach (var kv in state.Elements)
         {
             if (kv.Value.Kind == ElementHoldKind.Vacuous && IsOf(kv.Key, collection))
@@ -115,6 +124,8 @@ internal static class ForEachPositions
 
         return false;
     }
+
+    private static ValueKey CountOf(string collection) => ValueKey.Member(collection + ".Count");
 
     private static bool IsOf(ResourceKey element, string collection) => element.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal);
 

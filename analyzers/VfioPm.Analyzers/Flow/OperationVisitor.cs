@@ -59,7 +59,7 @@ internal sealed class OperationVisitor
 
                 if (_body.ForEach.OfMoveNext(invocation) is { } moved)
                 {
-                    return Map(states, s => ForEachPositions.Advance(s, moved, invocation));
+                    return Map(states, s => ForEachPositions.Advance(s, moved, invocation, key => _body.ForEach.LockAcquireSite(moved, key)));
                 }
 
                 return ApplyInvocation(invocation, states);
