@@ -37,10 +37,9 @@ internal sealed class ConditionRefiner
                 return (f, t);
             case IInvocationOperation moveNext when _body.ForEach.OfMoveNext(moveNext) is { } loop:
                 // A foreach ran out of elements: what its loop took or put per element is decided (ForEachLoops).
-                return state.Elements.IsEmpty ? (state, state)
-                    : (ForEachLoops.KnownEmpty(state, loop.Collection) ? null : state, ForEachLoops.Exhausted(state, loop));
+                return (ForEachPositions.KnownEmpty(state, loop.Collection) ? null : state, ForEachPositions.Exhausted(state, loop));
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } same when !state.Values.IsEmpty && MarkerTest(state, same) is { } test:
-                var (atStop, beforeStop) = ForEachLoops.RefineMarker(state, test.Loop, test.Stop);
+                var (atStop, beforeStop) = ForEachPositions.RefineMarker(state, test.Loop, test.Stop);
                 return same.OperatorKind == BinaryOperatorKind.Equals ? (atStop, beforeStop) : (beforeStop, atStop);
             case IIsNullOperation isNull when IsScope(isNull.Operand, state):
                 return (null, state);
@@ -163,7 +162,7 @@ internal sealed class ConditionRefiner
 
         if (whenFalse.Elements.Any(kv => kv.Value.Kind == ElementHoldKind.All && kv.Key.Path.StartsWith(collection + "[]", System.StringComparison.Ordinal)))
         {
-            whenFalse = ForEachLoops.Empty(whenFalse, collection);
+            whenFalse = ForEachPositions.Empty(whenFalse, collection);
         }
 
         return (refined.WhenTrue, whenFalse);
@@ -171,7 +170,7 @@ internal sealed class ConditionRefiner
 
     // The side where the loop's body runs: none over a collection known to be empty.
     private static PathState? Runs(PathState? state, string collection) =>
-        state is not null && ForEachLoops.KnownEmpty(state, collection) ? null : state;
+        state is not null && ForEachPositions.KnownEmpty(state, collection) ? null : state;
 
     private static PathState? Exhausted(PathState? state, ValueKey index, string collection)
     {
@@ -182,7 +181,7 @@ internal sealed class ConditionRefiner
 
         if (state.Facts.TryGetValue(index, out var at) && at.AsConstant == 0)
         {
-            return ForEachLoops.Empty(state, collection); // "0 < X.Count" is false
+            return ForEachPositions.Empty(state, collection); // "0 < X.Count" is false
         }
 
         foreach (var kv in state.Elements)

@@ -54,12 +54,12 @@ internal sealed class OperationVisitor
                 _observer?.Invoke(invocation, states);
                 if (_body.ForEach.OfEnumerator(invocation) is { } started)
                 {
-                    return Map(states, s => ForEachLoops.Start(s, started));
+                    return Map(states, s => ForEachPositions.Start(s, started));
                 }
 
                 if (_body.ForEach.OfMoveNext(invocation) is { } moved)
                 {
-                    return Map(states, s => ForEachLoops.Advance(s, moved, invocation));
+                    return Map(states, s => ForEachPositions.Advance(s, moved, invocation, key => _body.ForEach.LockAcquireSite(moved, key)));
                 }
 
                 return ApplyInvocation(invocation, states);

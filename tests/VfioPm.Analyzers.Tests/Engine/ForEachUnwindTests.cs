@@ -18,6 +18,8 @@ public sealed class ForEachUnwindTests
         sealed class CoreDevice
         {
             [PmDevice] public PciDevice Pdev { get; init; } = null!;
+            public MemoryLock MemoryLock { get; } = new();
+            [RequiresMemoryLock(MemoryLockMode.Exclusive)] public void ZapBars() { }
             public bool NoPm { get; init; }
             public bool NeedsReset { get; set; }
         }
@@ -240,6 +242,70 @@ public sealed class ForEachUnwindTests
                 }
             }
         """);
+
+    // Hot reset's lock list written with foreach: try-lock each member in list order; on contention release the ones
+    // before it and stop; on success work under every lock, then release them all.
+    private const string LockList = """
+            int HotReset()
+            {
+                CoreDevice? busy = null;
+
+                foreach (var cur in Devices)
+                {
+                    if (!cur.MemoryLock.DownWriteTrylock())
+                    {
+                        busy = cur;
+                        break;
+                    }
+
+                    cur.ZapBars();
+                }
+
+                if (busy != null)
+                {
+                    foreach (var cur in Devices)
+                    {
+                        if (cur == busy)
+                            break;
+                        cur.MemoryLock.UpWrite();
+                    }
+
+                    return -Errno.EBUSY;
+                }
+
+                foreach (var cur in Devices)
+                    cur.ZapBars();
+
+                foreach (var cur in Devices)
+                    cur.MemoryLock.UpWrite();
+
+                return 0;
+            }
+        """;
+
+    [Fact]
+    public Task MemoryLockListTakenAndUnwoundWithForeachIsBalanced() => Check(LockList);
+
+    [Fact]
+    public Task MemoryLockListUnwindThatReleasesTheBusyMemberReleasesOneTooMany() => Check(LockList.Replace("""
+                        if (cur == busy)
+                            break;
+                        cur.MemoryLock.UpWrite();
+            """, """
+                        {|VPM0010:cur.MemoryLock.UpWrite()|};
+                        if (cur == busy)
+                            break;
+            """));
+
+    [Fact]
+    public Task MemoryLockListNotReleasedOnSuccessLeaks() => Check(LockList.Replace("""
+                foreach (var cur in Devices)
+                    cur.MemoryLock.UpWrite();
+
+                return 0;
+            """, """
+                {|VPM0010:return 0;|}
+            """));
 
     [Fact]
     public Task GetAndPutInEachIterationIsBalancedAndGuardsTheAccess() => Check("""
