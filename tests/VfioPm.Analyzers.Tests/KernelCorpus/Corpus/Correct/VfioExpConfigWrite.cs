@@ -1,8 +1,10 @@
 // kind: correct
-// needs: engine
+// needs: contracts
 // ports: drivers/vfio/pci/vfio_pci_config.c vfio_exp_config_write() and vfio_af_config_write() — an emulated FLR: mmaps
 //        zapped and memory_lock taken for write, dma-bufs revoked, the function reset, dma-bufs restored only when
 //        memory decode survived the reset, the lock released
+// why: the hardware lock is named by [PtGuardedBy] on vdev.Pdev (issue 12: the runtime's hardware contracts), reached
+//      through the device argument of the accessors or the pdev alias
 namespace KernelCorpus.Cases;
 
 public abstract class VfioExpConfigWritePort

@@ -1,7 +1,9 @@
 // kind: correct
-// needs: engine
+// needs: contracts
 // ports: drivers/vfio/pci/vfio_pci_intrs.c vfio_msi_disable() — each vector's trigger released (its own brackets, in
 //        vfio_msi_set_vector_signal()), then pci_free_irq_vectors() inside the memory-enable bracket
+// why: the hardware lock is named by [PtGuardedBy] on vdev.Pdev (issue 12: the runtime's hardware contracts), reached
+//      through the device argument of the accessors or the pdev alias
 namespace KernelCorpus.Cases;
 
 public abstract class VfioMsiDisablePort

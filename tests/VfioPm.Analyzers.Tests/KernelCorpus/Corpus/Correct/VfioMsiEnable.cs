@@ -1,8 +1,10 @@
 // kind: correct
-// needs: engine
+// needs: contracts
 // ports: drivers/vfio/pci/vfio_pci_intrs.c vfio_msi_enable() — pci_alloc_irq_vectors() programs the MSI-X table in a BAR,
 //        so it runs inside the memory-enable bracket (vfio_pci_memory_lock_and_enable() … _unlock_and_restore()), left on
 //        the short-allocation exit and after success; the vector free of the short exit is inside it too
+// why: the hardware lock is named by [PtGuardedBy] on vdev.Pdev (issue 12: the runtime's hardware contracts), reached
+//      through the device argument of the accessors or the pdev alias
 namespace KernelCorpus.Cases;
 
 public abstract class VfioMsiEnablePort

@@ -1,8 +1,10 @@
 // kind: correct
-// needs: engine
+// needs: contracts
 // ports: drivers/vfio/pci/vfio_pci_intrs.c vfio_msi_alloc_irq() and vfio_msi_set_vector_signal() — free_irq() of the old
 //        trigger, the dynamic MSI-X allocation and request_irq() each inside their own memory-enable bracket; the
 //        eventfd and name unwound by labels when a later step fails
+// why: the hardware lock is named by [PtGuardedBy] on vdev.Pdev (issue 12: the runtime's hardware contracts), reached
+//      through the device argument of the accessors or the pdev alias
 namespace KernelCorpus.Cases;
 
 public abstract class VfioMsiSetVectorSignalPort

@@ -1,8 +1,10 @@
 // kind: bug
-// needs: engine
+// needs: contracts
 // ports: drivers/vfio/pci/vfio_pci_config.c vfio_exp_config_write() — seeded: memory_lock released before the FLR, so
 //        the reset races a user BAR access that no longer faults on a zapped mmap
 // fix: none — a seeded variant of Correct/VfioExpConfigWrite ("an access outside memory_lock")
+// why: the hardware lock is named by [PtGuardedBy] on vdev.Pdev (issue 12: the runtime's hardware contracts), reached
+//      through the device argument of the accessors or the pdev alias
 namespace KernelCorpus.Cases;
 
 public abstract class VfioExpConfigWriteResetAfterUnlockBug

@@ -1,9 +1,11 @@
 // kind: bug
-// needs: engine
+// needs: contracts
 // ports: drivers/vfio/pci/vfio_pci_intrs.c vfio_msi_disable() — seeded: pci_free_irq_vectors() moved after
 //        vfio_pci_memory_unlock_and_restore(), so the MSI-X table is written with memory decode possibly disabled and
 //        without memory_lock
 // fix: none — a seeded variant of Correct/VfioMsiDisable ("an access outside memory_lock")
+// why: the hardware lock is named by [PtGuardedBy] on vdev.Pdev (issue 12: the runtime's hardware contracts), reached
+//      through the device argument of the accessors or the pdev alias
 namespace KernelCorpus.Cases;
 
 public abstract class VfioMsiDisableFreeOutsideBracketBug
