@@ -136,6 +136,7 @@ internal sealed class ContractReader
         var requiresLock = LockMode.None;
         string? requiresLockTarget = null;
         var excludes = false;
+        string? excludesTarget = null;
         var access = LockMode.None;
         var accessLockFree = false;
         var isAccess = false;
@@ -193,6 +194,7 @@ internal sealed class ContractReader
             else if (IsOurs(a, AttributeNames.ExcludesMemoryLock))
             {
                 excludes = true;
+                excludesTarget = NamedString(a, "Lock");
             }
             else if (IsOurs(a, AttributeNames.DeviceAccess))
             {
@@ -233,6 +235,7 @@ internal sealed class ContractReader
             RequiresLock = requiresLock,
             RequiresLockTarget = requiresLockTarget,
             ExcludesLock = excludes,
+            ExcludesLockTarget = excludesTarget,
             DeviceAccess = access,
             DeviceAccessLockFree = accessLockFree,
             IsDeviceAccess = isAccess,

@@ -60,6 +60,8 @@ internal sealed record MethodContract
     public LockMode RequiresLock { get; init; }
     public string? RequiresLockTarget { get; init; }
     public bool ExcludesLock { get; init; }
+    /// <summary>The lock [ExcludesMemoryLock] names (<c>"vdev.MemoryLock"</c>), or <see langword="null"/>: then any memory_lock held counts.</summary>
+    public string? ExcludesLockTarget { get; init; }
     public LockMode DeviceAccess { get; init; }
     public bool DeviceAccessLockFree { get; init; }
     public bool IsDeviceAccess { get; init; }

@@ -10,7 +10,8 @@ namespace VfioPm.Analyzers.Flow;
 /// The contract forms of the kernel's ownership patterns: contracts waived by a latched flag (disable_idle_d3), release
 /// on success (vfio_pci_runtime_pm_entry), and references owned by object state ([OwnsPmReference]/[ForgoesPmReference]),
 /// of <c>this</c> or of any object a path names (a parameter, a local, a foreach variable). Counted owners are in
-/// ContractForms.Counted.cs, where a kept reference belongs in ContractForms.Recorded.cs.
+/// ContractForms.Counted.cs, integer owners stepped by ++/-- in ContractForms.Stepped.cs, where a kept reference belongs in
+/// ContractForms.Recorded.cs.
 /// </summary>
 /// <remarks>
 /// Invariants:
@@ -214,53 +215,63 @@ internal sealed partial class ContractForms
             return OperationVisitor.Map(states, s => ForgetElementOwnership(s.Facts.ContainsKey(member_) ? s.WithoutFact(member_) : s, device, site));
         }
 
+        var after = set ? (MemberIsBool(member) ? ValueSet.One : ValueSet.NonZero) : ValueSet.Zero;
         var result = new HashSet<PathState>();
         foreach (var (state, absent) in states.SelectMany(s => ForkOnOwnedDevice(member.ContainingType, owner, ownership.Device, s)))
         {
-            var forks = new List<(PathState, bool)>();
             if (absent)
             {
-                forks.Add((state, true));
-            }
-            else if (ownership.Unless is { } unless)
-            {
-                var flag = ValueKey.Member(owner + "." + unless);
-                var known = state.Facts.TryGetValue(flag, out var s) ? s : ValueSet.Bool;
-                if (known.Overlaps(ValueSet.NonZero))
-                {
-                    forks.Add((state.WithFact(flag, ValueSet.One), true));
-                }
-
-                if (known.Contains(0))
-                {
-                    forks.Add((state.WithFact(flag, ValueSet.Zero), false));
-                }
-            }
-            else
-            {
-                forks.Add((state, false));
+                // No device: the write records the member's value and moves nothing.
+                result.Add(state.WithFact(member_, after));
+                continue;
             }
 
-            foreach (var (fork, waived) in forks)
-            {
-                var before = fork.Facts.TryGetValue(member_, out var k) ? k : ValueSet.All;
-                var after = set ? (MemberIsBool(member) ? ValueSet.One : ValueSet.NonZero) : ValueSet.Zero;
-                var next = fork.WithFact(member_, after);
-                var already = set ? !before.Contains(0) : before.IsSubsetOf(ValueSet.Zero);
-                var receives = ownership.Forgoes == set;
-                if (!waived && !already && !(Initializes(instance) && (receives || next.CountOf(device) <= 0)))
-                {
-                    var count = next.CountOf(device);
-                    next = receives
-                        ? next.WithPm(device, count + 1, new Origin(site, HeldOnFailure: false))
-                        : next.WithPm(device, count - 1).WithValue(Owed(device), count - 1 < 0 ? ValueKey.Result(site) : null);
-                }
-
-                result.Add(next);
-            }
+            var before = state.Facts.TryGetValue(member_, out var k) ? k : ValueSet.All;
+            var already = set ? !before.Contains(0) : before.IsSubsetOf(ValueSet.Zero);
+            result.UnionWith(Transfer(state, ownership, owner, instance, member_, device, site, set, already, after));
         }
 
         return result;
+    }
+
+    // One state's transfer for a write that sets or clears an owning member, forked on its Unless flag.
+    private IEnumerable<PathState> Transfer(PathState state, StateOwnership ownership, string owner, IOperation? instance, ValueKey member, ResourceKey device,
+        IOperation site, bool set, bool already, ValueSet after)
+    {
+        var forks = new List<(PathState, bool)>();
+        if (ownership.Unless is { } unless)
+        {
+            var flag = ValueKey.Member(owner + "." + unless);
+            var known = state.Facts.TryGetValue(flag, out var s) ? s : ValueSet.Bool;
+            if (known.Overlaps(ValueSet.NonZero))
+            {
+                forks.Add((state.WithFact(flag, ValueSet.One), true));
+            }
+
+            if (known.Contains(0))
+            {
+                forks.Add((state.WithFact(flag, ValueSet.Zero), false));
+            }
+        }
+        else
+        {
+            forks.Add((state, false));
+        }
+
+        foreach (var (fork, waived) in forks)
+        {
+            var next = fork.WithFact(member, after);
+            var receives = ownership.Forgoes == set;
+            if (!waived && !already && !(Initializes(instance) && (receives || next.CountOf(device) <= 0)))
+            {
+                var count = next.CountOf(device);
+                next = receives
+                    ? next.WithPm(device, count + 1, new Origin(site, HeldOnFailure: false))
+                    : next.WithPm(device, count - 1).WithValue(Owed(device), count - 1 < 0 ? ValueKey.Result(site) : null);
+            }
+
+            yield return next;
+        }
     }
 
     /// <summary>
@@ -366,6 +377,12 @@ internal sealed partial class ContractForms
                     if (CountedStepOf(op) is { Delta: < 0 } step && InstanceOf(step.Target) is { } steppedInstance && _body.PathOf(steppedInstance) is { } steppedOwner)
                     {
                         _receivable.Add(PmKeyOfMemberPath(MemberOf(step.Target)!.ContainingType, steppedOwner, ContractReader.OwnershipOf(MemberOf(step.Target)!)!.Device));
+                    }
+
+                    if (OwnershipStepOf(op) is { } ownerStep && ContractReader.OwnershipOf(MemberOf(ownerStep.Target)!) is { } stepped
+                        && (ownerStep.Delta > 0) == stepped.Forgoes && InstanceOf(ownerStep.Target) is { } ownerInstance && _body.PathOf(ownerInstance) is { } ownerPath)
+                    {
+                        _receivable.Add(PmKeyOfMemberPath(MemberOf(ownerStep.Target)!.ContainingType, ownerPath, stepped.Device));
                     }
 
                     if (OwnershipWriteOf(op) is { } write && SetsMember(write.Value) is { } set

@@ -189,10 +189,13 @@ internal sealed class ExitChecker
                 continue;
             }
 
-            if (!getSyncFailure && origin?.Via is GotoStatementSyntax { Expression: IdentifierNameSyntax label } via && _exitStates.Any(s => s.CountOf(kv.Key) <= 0))
+            if (!getSyncFailure && origin is { Site: IInvocationOperation, Via: GotoStatementSyntax { Expression: IdentifierNameSyntax label } via }
+                && _exitStates.Any(s => s.CountOf(kv.Key) <= 0))
             {
                 // The exit is shared by paths that put it: the leaking path is the one that entered the unwind chain by
                 // this goto (the kernel's "goto out_disable_pm" that skips the put), so that is where it is reported.
+                // A reference an owning member's write handed back (not a get) stays at the exit, where the state
+                // ownership forms report what a write leaves the path to put.
                 _sink.Report(FindingKind.PmLeak, kv.Key, via.GetLocation(), origin.Site.Syntax.GetLocation(),
                     "goes to '" + label.Identifier.ValueText + "' here and " + exit.Detail, getSyncFailure);
                 continue;

@@ -75,6 +75,12 @@ internal sealed partial class FlowBody
             {
                 foreach (var nested in ResourceKeys.Walk(op))
                 {
+                    // A step of an integer owning member reads its value: whether it sets, clears or moves nothing.
+                    if (ContractForms.OwnershipStepOf(nested) is { } ownerStep)
+                    {
+                        AddSubject(ownerStep.Target, list);
+                    }
+
                     // A copy reads its source's fact; a bool copy of a condition reads what the condition tests.
                     if (nested is IVariableDeclaratorOperation { Initializer: { } init })
                     {
@@ -186,6 +192,7 @@ internal sealed partial class FlowBody
         var copies = new List<(ValueKey Target, ValueKey Source)>();
         var indexes = new HashSet<ValueKey>();
         var markers = new List<ValueKey>();
+        var steppedOwners = new List<ValueKey>();
         foreach (var block in Cfg.Blocks)
         {
             if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue is { } condition)
@@ -218,6 +225,12 @@ internal sealed partial class FlowBody
                     if (target is not null && value is not null && ForEach.NamedElement(value) is not null)
                     {
                         markers.Add(ValueKey.Local(target));
+                    }
+
+                    // A stepped integer owning member ("open_count++"): the step's transfer depends on its value.
+                    if (ContractForms.OwnershipStepOf(nested) is { } ownerStep && SubjectOf(ownerStep.Target) is { } stepped)
+                    {
+                        steppedOwners.Add(stepped);
                     }
 
                     // An element index ("devices[cur]") is a subject: the loop's bound and unwind are read through it.
@@ -255,6 +268,7 @@ internal sealed partial class FlowBody
 
         tracked.UnionWith(indexes);
         tracked.UnionWith(markers);
+        tracked.UnionWith(steppedOwners);
         IndexSubjects = indexes;
 
         // A tracked local copied from another subject ("parent = dev.Parent") takes that subject's fact at the copy:

@@ -133,7 +133,8 @@ internal static class FlowDriver
             // A write of an owning member moves a reference even in a body that calls nothing annotated (a flag set
             // without its put, a count stepped without its get).
             if (op is ISimpleAssignmentOperation or IIncrementOrDecrementOperation or ICompoundAssignmentOperation or IInvocationOperation
-                && (ContractForms.OwnershipWriteOf(op) is not null || ContractForms.CountedStepOf(op) is not null || ContractForms.CountedExchangeOf(op) is not null))
+                && (ContractForms.OwnershipWriteOf(op) is not null || ContractForms.OwnershipStepOf(op) is not null || ContractForms.CountedStepOf(op) is not null
+                    || ContractForms.CountedExchangeOf(op) is not null))
             {
                 return true;
             }

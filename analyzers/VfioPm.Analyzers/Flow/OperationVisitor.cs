@@ -70,6 +70,8 @@ internal sealed class OperationVisitor
                 return Map(states, s => s.WithValue(ValueKey.Capture(capture.Id), ValueSubjects.ValueOf(capture.Value, s)));
             case IIncrementOrDecrementOperation or ICompoundAssignmentOperation when ContractForms.CountedStepOf(op) is { } step:
                 return _effects.Forms.ApplyCountedStep(step.Target, step.Delta, op, Written(step.Target, states));
+            case IIncrementOrDecrementOperation or ICompoundAssignmentOperation when ContractForms.OwnershipStepOf(op) is { } ownerStep:
+                return _effects.Forms.ApplyOwnershipStep(ownerStep.Target, ownerStep.Delta, op, states);
             case ISimpleAssignmentOperation when ContractForms.OwnershipWriteOf(op) is { } write:
                 return _effects.Forms.ApplyOwnershipWrite(write.Target, write.Value, op, states);
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment:

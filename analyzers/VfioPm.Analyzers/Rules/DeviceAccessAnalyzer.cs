@@ -52,9 +52,10 @@ public sealed class DeviceAccessAnalyzer : DiagnosticAnalyzer
                 if (needsLockAtAll && callee.IsDeviceAccess && callee.RequiresLock == LockMode.None)
                 {
                     // Which lock guards this hardware: the receiver's own MemoryLock, or the [PtGuardedBy] of the member it
-                    // is reached through; a PCI-level accessor reached any other way needs only the PM reference.
+                    // is reached through; a PCI-level accessor reached any other way (a static one too: the device is
+                    // its argument) needs only the PM reference. A static helper with no device at all names no lock.
                     guardKey = HardwareGuard.KeyFor(analysis, invocation);
-                    needsLockAtAll = guardKey is not null || invocation.Instance is null;
+                    needsLockAtAll = guardKey is not null || (invocation.Instance is null && HardwareGuard.DeviceOperand(invocation) is null);
                 }
 
                 if (needsLockAtAll)

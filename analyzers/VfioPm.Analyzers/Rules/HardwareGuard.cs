@@ -19,22 +19,17 @@ internal static class HardwareGuard
     /// <summary>The lock key guarding the hardware <paramref name="invocation"/> touches, or <see langword="null"/> when none is named.</summary>
     public static ResourceKey? KeyFor(FlowResult analysis, IInvocationOperation invocation)
     {
-        if (invocation.Instance is not { } receiver)
-        {
-            return null;
-        }
-
-        if (HasMember(invocation.TargetMethod.ContainingType, "MemoryLock"))
+        if (invocation.Instance is not null && HasMember(invocation.TargetMethod.ContainingType, "MemoryLock"))
         {
             return analysis.LockKeyFor(invocation, null);
         }
 
-        var (member, owner) = Unwrap(receiver) switch
+        if (DeviceOperand(invocation) is not { } device)
         {
-            IFieldReferenceOperation f => ((ISymbol)f.Field, f.Instance),
-            IPropertyReferenceOperation p => (p.Property, p.Instance),
-            _ => (null!, null),
-        };
+            return null;
+        }
+
+        var (member, owner) = MemberOf(analysis, device);
         if (member is null || owner is null || ContractReader.PtGuardOf(member) is not { } guard || analysis.PathOf(owner) is not { } ownerPath)
         {
             return null;
@@ -44,8 +39,39 @@ internal static class HardwareGuard
     }
 
     /// <summary>The device an access touches: the receiver, or for a static accessor (<c>pci_read_config_word(pdev, ...)</c>) its device argument.</summary>
-    public static IOperation? DeviceOperand(IInvocationOperation invocation) =>
-        invocation.Instance ?? invocation.Arguments.FirstOrDefault(a => a.Value.Type is { } t && HasMember(t, "Power"))?.Value;
+    /// <remarks>
+    /// A helper of the driver's own class that is handed the device (<c>pci_free_irq_vectors(pdev)</c> ported as an
+    /// instance method of the driver) touches its device argument, not <c>this</c>: the receiver counts only when it is a
+    /// device itself or when no argument is one.
+    /// </remarks>
+    public static IOperation? DeviceOperand(IInvocationOperation invocation)
+    {
+        if (invocation.Instance is { } instance && instance.Type is { } type && HasMember(type, "Power"))
+        {
+            return instance;
+        }
+
+        return invocation.Arguments.FirstOrDefault(a => a.Value.Type is { } t && HasMember(t, "Power"))?.Value ?? invocation.Instance;
+    }
+
+    // The member a device operand is reached through and its owner: vdev.Pdev directly, or through a local copied from
+    // it ("struct pci_dev *pdev = vdev->pdev;"), found at the statement of the body that defined the alias.
+    private static (ISymbol? Member, IOperation? Owner) MemberOf(FlowResult analysis, IOperation device)
+    {
+        var operand = Unwrap(device);
+        if (operand is not (IFieldReferenceOperation or IPropertyReferenceOperation) && analysis.PathOf(operand) is { } aliased
+            && analysis.MemberReferenceWithPath(aliased) is { } original)
+        {
+            operand = Unwrap(original);
+        }
+
+        return operand switch
+        {
+            IFieldReferenceOperation f => (f.Field, f.Instance),
+            IPropertyReferenceOperation p => (p.Property, p.Instance),
+            _ => (null, null),
+        };
+    }
 
     /// <summary>True when the reference the access needs is held on every path.</summary>
     public static bool HoldsPmFor(FlowResult analysis, IInvocationOperation invocation, MethodContract callee, IReadOnlyCollection<PathState> states)
@@ -106,19 +132,7 @@ internal static class HardwareGuard
     private static List<StateOwner> StateOwners(FlowResult analysis, IOperation receiver)
     {
         var owners = new List<StateOwner>();
-        if (Unwrap(receiver) is not (IFieldReferenceOperation or IPropertyReferenceOperation) && analysis.PathOf(receiver) is { } aliased)
-        {
-            // A local standing for a member path ("var pdev = vdev.Pdev;"): the member reference it was copied from, in
-            // whichever statement of the body defined the alias (not the access's own, pci_read_config_word(pdev, ...)).
-            receiver = analysis.MemberReferenceWithPath(aliased) ?? receiver;
-        }
-
-        var (member, owner) = Unwrap(receiver) switch
-        {
-            IFieldReferenceOperation f => ((ISymbol)f.Field, f.Instance),
-            IPropertyReferenceOperation p => (p.Property, p.Instance),
-            _ => (null!, null),
-        };
+        var (member, owner) = MemberOf(analysis, receiver);
         if (member is null || owner is null || analysis.PathOf(owner) is not { } ownerPath)
         {
             return owners;

@@ -56,6 +56,15 @@ public sealed class SyncTransitionUnderLockAnalyzer : DiagnosticAnalyzer
                         }
                     }
                 }
+                else if (callee.ExcludesLock && callee.ExcludesLockTarget is { } target && analysis.LockKeyFor(invocation, target) is { } named)
+                {
+                    // [ExcludesMemoryLock(Lock = "vdev.MemoryLock")]: only the lock it names, on the object the call names
+                    // (another device's memory_lock held across the call is not the one it takes).
+                    if (HeldFacts.MustMode(states, named) != LockMode.None)
+                    {
+                        held = new KeyValuePair<ResourceKey, LockMode>(named, LockMode.Exclusive);
+                    }
+                }
                 else
                 {
                     // [ExcludesMemoryLock], or callbacks nobody declared: any memory_lock held counts (vfio-pci's take it).
