@@ -116,4 +116,52 @@ public sealed class GotoUnwindLocationTests
                 {|VPM0001:return ret;|}
             }
         """);
+
+    [Fact]
+    public Task AReferenceAnOwnerWriteHandsBackStaysAtTheExit() => Check("""
+        }
+
+        abstract class Pf
+        {
+            protected Pf(Device dev) { Dev = dev; }
+            public Device Dev { get; }
+            protected abstract int Register();
+            protected abstract void RegulatorDisable();
+
+            // While set, the PF keeps one reference on Dev (sriov_active).
+            [OwnsPmReference(nameof(Dev))] public bool Active;
+
+            public int Run(int n)
+            {
+                int ret = 0;
+
+                if (n != 0)
+                {
+                    ret = Dev.Power.ResumeAndGet();
+                    if (ret != 0)
+                        goto out_del;
+
+                    Active = true;
+
+                    ret = Register();
+                    if (ret != 0)
+                    {
+                        Active = false;
+                        goto out_del;
+                    }
+
+                    return n;
+                }
+
+                if (Active)
+                {
+                    Active = false;
+                    Dev.Power.Put();
+                }
+
+            out_del:
+                RegulatorDisable();
+                {|VPM0001:return ret;|}
+            }
+        """);
 }
