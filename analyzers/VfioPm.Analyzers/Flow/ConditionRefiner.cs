@@ -44,7 +44,8 @@ internal sealed class ConditionRefiner
             case IIsNullOperation isNull when IsScope(isNull.Operand, state):
                 return (null, state);
             case IIsNullOperation isNull:
-                return RefineSubject(state, isNull.Operand, ValueSet.Zero);
+                var (nullSide, notNullSide) = RefineSubject(state, isNull.Operand, ValueSet.Zero);
+                return (AbsentElement(nullSide, isNull.Operand), notNullSide);
             case IBinaryOperation binary:
                 var (whenTrue, whenFalse) = RefineComparison(state, binary.OperatorKind, binary.LeftOperand, binary.RightOperand);
                 return state.Elements.IsEmpty ? (whenTrue, whenFalse) : RefineReverseStart(RefineLoopBound(whenTrue, whenFalse, binary.OperatorKind, binary.LeftOperand, binary.RightOperand), binary);
@@ -88,6 +89,7 @@ internal sealed class ConditionRefiner
                 }
 
                 var (isNull, notNull) = RefineSubject(state, nullOther, ValueSet.Zero);
+                isNull = AbsentElement(isNull, nullOther);
                 return kind == BinaryOperatorKind.Equals ? (isNull, notNull) : (notNull, isNull);
             }
         }
@@ -242,6 +244,60 @@ internal sealed class ConditionRefiner
         IDiscardPatternOperation => ValueSet.All,
         _ => null,
     };
+
+    /// <summary>
+    /// On the side of a null test where this iteration's element is null ("if (!drvdata) continue;" of
+    /// for_each_possible_cpu): there is no device to take or put, so the element is in whichever state the loop's
+    /// operation would leave it — the hold steps past it as the get (Prefix) or put (Suffix, reverse Prefix, the first
+    /// put of All) the test guards would have. Holds indexed by another local, and every other shape, are unchanged.
+    /// </summary>
+    private PathState? AbsentElement(PathState? state, IOperation element)
+    {
+        if (state is null || state.Elements.IsEmpty || _body.PathOf(element) is not { } path || !path.EndsWith("[]", System.StringComparison.Ordinal))
+        {
+            return state;
+        }
+
+        var unwrapped = element;
+        while (unwrapped is IConversionOperation c)
+        {
+            unwrapped = c.Operand;
+        }
+
+        var indexLocal = unwrapped is ILocalReferenceOperation copy && _body.Keys.ElementIndexOfCopy(copy.Local) is { } copied
+            ? copied
+            : ResourceKeys.ElementIndexOf(unwrapped, _body.CaptureLocals, _body.CaptureDefinitions, _body.Keys);
+        if (indexLocal is null)
+        {
+            return state;
+        }
+
+        var index = _body.SubjectOfLocal(indexLocal);
+        var next = state;
+        foreach (var kv in state.Elements)
+        {
+            if (!kv.Key.Path.StartsWith(path + ".", System.StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var hold = kv.Value;
+            ElementHold? stepped = hold switch
+            {
+                { Kind: ElementHoldKind.Prefix, Offset: 0 } when index.Equals(hold.Index) => hold with { Offset = 1 },
+                { Kind: ElementHoldKind.Prefix, Offset: 1 } when index.Equals(hold.Index) => hold with { Offset = 0 },
+                { Kind: ElementHoldKind.Suffix, Offset: 0 } when index.Equals(hold.Index) => hold with { Offset = 1 },
+                { Kind: ElementHoldKind.All } when state.Facts.TryGetValue(index, out var start) && start.AsConstant == 0 => ElementHold.Suffix(index, 1, hold.Site, hold.IsLock),
+                _ => null,
+            };
+            if (stepped is not null)
+            {
+                next = next.WithElements(kv.Key, stepped);
+            }
+        }
+
+        return next;
+    }
 
     private (PathState?, PathState?) RefineSubject(PathState state, IOperation op, ValueSet whereTrue)
     {

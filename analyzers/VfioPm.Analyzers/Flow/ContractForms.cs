@@ -111,6 +111,12 @@ internal sealed partial class ContractForms
                 {
                     yield return (ValueKey.Member(owner + "." + memberUnless), ValueSet.Bool);
                 }
+
+                // A nullable owned device's nullness decides whether a write moves a reference (ForkOnOwnedDevice).
+                if (f.Instance is { } of && body.PathOf(of) is { } ofPath && OwnedDeviceIsNullable(f.Field.ContainingType, ownership.Device))
+                {
+                    yield return (ValueKey.Member(ofPath + "." + ownership.Device), ValueSet.All);
+                }
             }
         }
     }
@@ -211,8 +217,15 @@ internal sealed partial class ContractForms
 
         var after = set ? (MemberIsBool(member) ? ValueSet.One : ValueSet.NonZero) : ValueSet.Zero;
         var result = new HashSet<PathState>();
-        foreach (var state in states)
+        foreach (var (state, absent) in states.SelectMany(s => ForkOnOwnedDevice(member.ContainingType, owner, ownership.Device, s)))
         {
+            if (absent)
+            {
+                // No device: the write records the member's value and moves nothing.
+                result.Add(state.WithFact(member_, after));
+                continue;
+            }
+
             var before = state.Facts.TryGetValue(member_, out var k) ? k : ValueSet.All;
             var already = set ? !before.Contains(0) : before.IsSubsetOf(ValueSet.Zero);
             result.UnionWith(Transfer(state, ownership, owner, instance, member_, device, site, set, already, after));
@@ -260,6 +273,31 @@ internal sealed partial class ContractForms
             yield return next;
         }
     }
+
+    /// <summary>
+    /// An owner of a reference on no device owns nothing: when the owned device is a member annotated nullable
+    /// (<c>dev->parent</c>), the state splits on its nullness, and on the side where it is null the write moves no
+    /// reference (<c>pm_runtime_irq_safe()</c> takes the parent's reference only <c>if (dev->parent)</c>, and
+    /// <c>pm_runtime_reinit()</c> puts it back only then). A member not annotated nullable is taken as present.
+    /// </summary>
+    private static IEnumerable<(PathState State, bool Absent)> ForkOnOwnedDevice(INamedTypeSymbol type, string owner, string device, PathState state)
+    {
+        var key = ValueKey.Member(owner + "." + device);
+        var known = state.Facts.TryGetValue(key, out var k) ? k : OwnedDeviceIsNullable(type, device) ? ValueSet.All : ValueSet.NonZero;
+        if (known.Contains(0))
+        {
+            yield return (known.IsSubsetOf(ValueSet.Zero) ? state : state.WithFact(key, ValueSet.Zero), true);
+        }
+
+        if (known.Overlaps(ValueSet.NonZero))
+        {
+            yield return (known.Contains(0) ? state.WithFact(key, ValueSet.NonZero) : state, false);
+        }
+    }
+
+    private static bool OwnedDeviceIsNullable(INamedTypeSymbol type, string device) =>
+        type.GetMembers(device).FirstOrDefault() is IFieldSymbol { NullableAnnotation: NullableAnnotation.Annotated }
+            or IPropertySymbol { NullableAnnotation: NullableAnnotation.Annotated };
 
     /// <summary>
     /// A write of the object's own owning member in its constructor: the state the object starts in, not a transition

@@ -123,8 +123,8 @@ internal sealed class ElementEffects
     }
 
     private ILocalSymbol? IndexLocal(IInvocationOperation invocation) =>
-        ResourceKeys.ElementIndexOf(invocation.Instance, _body.CaptureLocals, _body.CaptureDefinitions);
+        ResourceKeys.ElementIndexOf(invocation.Instance, _body.CaptureLocals, _body.CaptureDefinitions, _body.Keys);
 
     private ValueKey? IndexOf(IInvocationOperation invocation) =>
-        ResourceKeys.ElementIndexOf(invocation.Instance, _body.CaptureLocals, _body.CaptureDefinitions) is { } local ? _body.SubjectOfLocal(local) : null;
+        ResourceKeys.ElementIndexOf(invocation.Instance, _body.CaptureLocals, _body.CaptureDefinitions, _body.Keys) is { } local ? _body.SubjectOfLocal(local) : null;
 }

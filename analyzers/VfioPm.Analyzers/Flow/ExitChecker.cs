@@ -45,6 +45,7 @@ internal sealed class ExitChecker
     public void Check(IReadOnlyCollection<PathState> states, BasicBlock source, ControlFlowBranch branch, IOperation? returned)
     {
         var exit = new ExitSite(this, source, branch);
+        _exitStates = states;
         foreach (var state in _forms.SplitOnSelfCondition(states, latched: !_conditionUnlatched))
         {
             if (!Self.PmConditionConflict)
@@ -188,9 +189,24 @@ internal sealed class ExitChecker
                 continue;
             }
 
+            if (!getSyncFailure && origin is { Site: IInvocationOperation, Via: GotoStatementSyntax { Expression: IdentifierNameSyntax label } via }
+                && _exitStates.Any(s => s.CountOf(kv.Key) <= 0))
+            {
+                // The exit is shared by paths that put it: the leaking path is the one that entered the unwind chain by
+                // this goto (the kernel's "goto out_disable_pm" that skips the put), so that is where it is reported.
+                // A reference an owning member's write handed back (not a get) stays at the exit, where the state
+                // ownership forms report what a write leaves the path to put.
+                _sink.Report(FindingKind.PmLeak, kv.Key, via.GetLocation(), origin.Site.Syntax.GetLocation(),
+                    "goes to '" + label.Identifier.ValueText + "' here and " + exit.Detail, getSyncFailure);
+                continue;
+            }
+
             _sink.Report(FindingKind.PmLeak, kv.Key, exit.Location, origin?.Site.Syntax.GetLocation(), exit.Detail, getSyncFailure);
         }
     }
+
+    // Every state leaving by the exit being checked: a leak some of them do not have is a leak of the path, not the exit.
+    private IReadOnlyCollection<PathState> _exitStates = System.Array.Empty<PathState>();
 
     // [AcquiresPmReference(OnSuccess = true)]: what the method returns must say whether it holds the reference.
     private void CheckOnSuccessReturn(PathState state, ExitSite exit, IOperation? returned)

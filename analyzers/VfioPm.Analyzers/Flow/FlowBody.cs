@@ -23,7 +23,7 @@ internal sealed partial class FlowBody
         Method = method;
         Contracts = contracts;
         Self = method is null ? MethodContract.Empty : contracts.For(method);
-        Keys = new ResourceKeys(ResourceKeys.FindAliases(cfg.Blocks.SelectMany(b => b.Operations.Concat(b.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { b.BranchValue }))));
+        Keys = ResourceKeys.For(cfg.Blocks.SelectMany(b => b.Operations.Concat(b.BranchValue is null ? Enumerable.Empty<IOperation>() : new[] { b.BranchValue })));
         var pmTarget = Self.AcquiresPm ? Self.AcquiresPmTarget : Self.ReleasesPmTarget;
         var staticWithoutTarget = method is not null && (Self.AcquiresPm || Self.ReleasesPm) && pmTarget is null && StaticDeviceBinding.NeedsBinding(method);
         if (staticWithoutTarget)
@@ -159,8 +159,12 @@ internal sealed partial class FlowBody
         return value;
     }
 
-    /// <summary>The subject a local stands for: the path it aliases, or the local itself.</summary>
-    public ValueKey SubjectOfLocal(ILocalSymbol local) => Keys.AliasOf(local) is { } alias ? ValueKey.Member(alias) : ValueKey.Local(local);
+    /// <summary>
+    /// The subject a local stands for: the path it aliases, or the local itself. A copy of one element ("var d =
+    /// devices[i];") is its own subject: what a test learns of it is about this iteration's element, not every one.
+    /// </summary>
+    public ValueKey SubjectOfLocal(ILocalSymbol local) =>
+        Keys.AliasOf(local) is { } alias && Keys.ElementIndexOfCopy(local) is null ? ValueKey.Member(alias) : ValueKey.Local(local);
 
     public ControlFlowGraph Cfg { get; }
 

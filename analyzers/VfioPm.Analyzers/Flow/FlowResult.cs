@@ -84,6 +84,28 @@ internal sealed class FlowResult
     /// <summary>Whether <paramref name="state"/> holds the reference of the element a key on an enclosing foreach's variable names.</summary>
     public bool HoldsElementReference(IOperation site, ResourceKey key, PathState state) => _body.ForEach.HoldsElementReference(site, key, state);
 
+    /// <summary>
+    /// Whether <paramref name="state"/> may hold the reference of the element <paramref name="device"/> reads by an index
+    /// ("devices[i].Pdev", or a copy "d = devices[i]" then "d.Pdev"): the per-element hold on <paramref name="key"/> has
+    /// every element, or this index's element, or is one the holds cannot describe (unknown or partial: silent, never a
+    /// guess — a get and put on each element in turn leaves the hold unknown after the first iteration).
+    /// </summary>
+    public bool MayHoldIndexedElement(IOperation device, ResourceKey key, PathState state)
+    {
+        if (state.Elements.IsEmpty || !ElementEffects.IsElementKey(key) || state.ElementsOf(key) is not { IsLock: false } hold)
+        {
+            return false;
+        }
+
+        if (hold.Kind is ElementHoldKind.All or ElementHoldKind.Unknown or ElementHoldKind.Partial)
+        {
+            return true;
+        }
+
+        return ResourceKeys.ElementIndexOf(device, _body.CaptureLocals, _body.CaptureDefinitions, _body.Keys) is { } index
+            && _body.SubjectOfLocal(index).Equals(hold.Index) && hold.HoldsCurrent;
+    }
+
     /// <summary>Feeds every recorded point to <paramref name="observer"/>, in the order the solver saw them.</summary>
     public void Replay(Action<FlowResult, IOperation, IReadOnlyCollection<PathState>> observer)
     {

@@ -158,7 +158,7 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
         {
             if (block.FallThroughSuccessor is { } only)
             {
-                result.Add((only, current));
+                result.Add((only, ThroughGoto(block, only, current)));
             }
 
             return result;
@@ -184,14 +184,58 @@ internal sealed class ResourceFlowAnalysis : IFlowTransfer<PathState>
         var fallThrough = block.ConditionKind == ControlFlowConditionKind.WhenTrue ? whenFalse : whenTrue;
         if (block.ConditionalSuccessor is { } conditional)
         {
-            result.Add((conditional, conditionalTaken));
+            result.Add((conditional, ThroughGoto(block, conditional, conditionalTaken)));
         }
 
         if (block.FallThroughSuccessor is { } fall)
         {
-            result.Add((fall, fallThrough));
+            result.Add((fall, ThroughGoto(block, fall, fallThrough)));
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// States leaving <paramref name="source"/> by a goto (<see cref="FlowBody.GotoOf"/>) remember it on what they hold.
+    /// The same state object taking the same goto again (each round of the worklist) gets the same tagged object back, so
+    /// the label's set still finds it by reference and its cached hash.
+    /// </summary>
+    private IReadOnlyCollection<PathState> ThroughGoto(BasicBlock source, ControlFlowBranch branch, IReadOnlyCollection<PathState> states)
+    {
+        if (states.Count == 0 || _body.GotoOf(source, branch) is not { } jump)
+        {
+            return states;
+        }
+
+        if (!_throughGoto.TryGetValue(jump, out var tagged))
+        {
+            _throughGoto[jump] = tagged = new Dictionary<PathState, PathState>(ReferenceComparer.Instance);
+        }
+
+        return OperationVisitor.Map(states, s =>
+        {
+            if (s.Origins.IsEmpty)
+            {
+                return s;
+            }
+
+            if (!tagged.TryGetValue(s, out var t))
+            {
+                tagged[s] = t = s.WithOriginsVia(jump);
+            }
+
+            return t;
+        });
+    }
+
+    private readonly Dictionary<SyntaxNode, Dictionary<PathState, PathState>> _throughGoto = new();
+
+    private sealed class ReferenceComparer : IEqualityComparer<PathState>
+    {
+        public static readonly ReferenceComparer Instance = new();
+
+        public bool Equals(PathState? x, PathState? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(PathState obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 }

@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -14,8 +17,31 @@ namespace VfioPm.Analyzers.Flow;
 internal sealed class ResourceKeys
 {
     private readonly Dictionary<ILocalSymbol, string> _aliases;
+    private readonly Dictionary<ILocalSymbol, ILocalSymbol> _elementCopies;
 
-    public ResourceKeys(Dictionary<ILocalSymbol, string> aliases) => _aliases = aliases;
+    public ResourceKeys(Dictionary<ILocalSymbol, string> aliases)
+        : this(aliases, new Dictionary<ILocalSymbol, ILocalSymbol>(SymbolEqualityComparer.Default))
+    {
+    }
+
+    private ResourceKeys(Dictionary<ILocalSymbol, string> aliases, Dictionary<ILocalSymbol, ILocalSymbol> elementCopies)
+    {
+        _aliases = aliases;
+        _elementCopies = elementCopies;
+    }
+
+    /// <summary>The keys of a body: its aliases (<see cref="FindAliases"/>), element copies included.</summary>
+    public static ResourceKeys For(IEnumerable<IOperation> operations)
+    {
+        var copies = new Dictionary<ILocalSymbol, ILocalSymbol>(SymbolEqualityComparer.Default);
+        return new ResourceKeys(FindAliases(operations, copies), copies);
+    }
+
+    /// <summary>
+    /// For a local that is a copy of one element of a collection ("drvdata = per_cpu(debug_drvdata, cpu)",
+    /// "var d = devices[i];"): the index local the element is read by, or null.
+    /// </summary>
+    public ILocalSymbol? ElementIndexOfCopy(ILocalSymbol local) => _elementCopies.TryGetValue(local, out var index) ? index : null;
 
     /// <summary>The path a local assigned once from a plain access path stands for, or null.</summary>
     public string? AliasOf(ILocalSymbol local) => _aliases.TryGetValue(local, out var alias) ? alias : null;
@@ -104,8 +130,13 @@ internal sealed class ResourceKeys
     /// <summary>How a key reads in a message: without the implicit "this.".</summary>
     public static string Display(string key) => key.StartsWith("this.", System.StringComparison.Ordinal) ? key.Substring(5) : key;
 
-    /// <summary>Locals assigned exactly once, from a plain access path, are aliases of that path.</summary>
-    public static Dictionary<ILocalSymbol, string> FindAliases(IEnumerable<IOperation> operations)
+    /// <summary>
+    /// Locals assigned exactly once, from a plain access path, are aliases of that path. A local declared in a loop
+    /// body from one element read by an index local the body never writes ("var d = devices[i];") is an alias of
+    /// every element ("devices[]"), and <paramref name="elementCopies"/> records the index it was read by, so the
+    /// per-element holds treat calls through it as calls on that element.
+    /// </summary>
+    public static Dictionary<ILocalSymbol, string> FindAliases(IEnumerable<IOperation> operations, Dictionary<ILocalSymbol, ILocalSymbol>? elementCopies = null)
     {
         var assignments = new Dictionary<ILocalSymbol, int>(SymbolEqualityComparer.Default);
         var initial = new Dictionary<ILocalSymbol, IOperation>(SymbolEqualityComparer.Default);
@@ -159,10 +190,60 @@ internal sealed class ResourceKeys
                         aliases[kv.Key] = path;
                     }
                 }
+                else if (elementCopies is not null && assignments[kv.Key] == 1 && ElementCopyIndex(kv.Key, kv.Value) is { } index)
+                {
+                    var path = keys.PathOf(Unwrap(kv.Value));
+                    if (path is not null)
+                    {
+                        aliases[kv.Key] = path;
+                        elementCopies[kv.Key] = index;
+                    }
+                }
             }
         }
 
         return aliases;
+    }
+
+    // The index local of "local = collection[index]" when the copy is declared in a loop body that never writes the
+    // index (so every use of the copy in the body names the element the index names), or null.
+    private static ILocalSymbol? ElementCopyIndex(ILocalSymbol local, IOperation value)
+    {
+        var index = Unwrap(value) switch
+        {
+            IArrayElementReferenceOperation { Indices.Length: 1 } element => Unwrap(element.Indices[0]) as ILocalReferenceOperation,
+            IPropertyReferenceOperation { Arguments.Length: 1, Property.IsIndexer: true, Instance: not null } indexer => Unwrap(indexer.Arguments[0].Value) as ILocalReferenceOperation,
+            _ => null,
+        };
+        if (index is null || SymbolEqualityComparer.Default.Equals(index.Local, local))
+        {
+            return null;
+        }
+
+        var body = value.Syntax.Ancestors().FirstOrDefault(a => a is StatementSyntax && a.Parent is ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax);
+        if (body is null || !local.DeclaringSyntaxReferences.Any(r => body.Span.Contains(r.Span)))
+        {
+            return null;
+        }
+
+        var name = index.Local.Name;
+        foreach (var node in body.DescendantNodes())
+        {
+            var written = node switch
+            {
+                AssignmentExpressionSyntax assignment => assignment.Left,
+                PostfixUnaryExpressionSyntax postfix when postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression) => postfix.Operand,
+                PrefixUnaryExpressionSyntax prefix when prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression) => prefix.Operand,
+                ArgumentSyntax { RefKindKeyword.RawKind: not 0 } argument => argument.Expression,
+                _ => null,
+            };
+            if (written is IdentifierNameSyntax { Identifier.ValueText: var writtenName } && writtenName == name)
+            {
+                return null;
+            }
+        }
+
+        return index.Local;
     }
 
     private static IOperation Unwrap(IOperation op) => op is IConversionOperation c ? Unwrap(c.Operand) : op;
@@ -180,12 +261,14 @@ internal sealed class ResourceKeys
     /// The index local of the element access an invocation's receiver chain goes through ("devices[cur].Pdev.Power"
     /// → cur), or null.
     /// </summary>
-    public static ILocalSymbol? ElementIndexOf(IOperation? receiver, IReadOnlyDictionary<CaptureId, ILocalSymbol>? captureLocals, IReadOnlyDictionary<CaptureId, List<IFlowCaptureOperation>>? captureDefinitions = null)
+    public static ILocalSymbol? ElementIndexOf(IOperation? receiver, IReadOnlyDictionary<CaptureId, ILocalSymbol>? captureLocals, IReadOnlyDictionary<CaptureId, List<IFlowCaptureOperation>>? captureDefinitions = null, ResourceKeys? keys = null)
     {
         for (var op = receiver; op is not null;)
         {
             switch (op)
             {
+                case ILocalReferenceOperation copy when keys?.ElementIndexOfCopy(copy.Local) is { } copiedIndex:
+                    return copiedIndex;
                 case IFlowCaptureReferenceOperation captured when captureDefinitions is not null && captureDefinitions.TryGetValue(captured.Id, out var definitions) && definitions.Count == 1:
                     op = definitions[0].Value;
                     break;

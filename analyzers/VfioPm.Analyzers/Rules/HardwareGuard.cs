@@ -84,7 +84,8 @@ internal static class HardwareGuard
             var key = new ResourceKey(device + ".Power");
             var owners = StateOwners(analysis, receiver);
             return states.Count > 0 && states.All(s =>
-                s.CountOf(key) > 0 || s.CountOf(ResourceKey.ContractCredit) > 0 || owners.Any(o => o.OwnsOn(s)) || analysis.HoldsElementReference(invocation, key, s));
+                s.CountOf(key) > 0 || s.CountOf(ResourceKey.ContractCredit) > 0 || owners.Any(o => o.OwnsOn(s)) || analysis.HoldsElementReference(invocation, key, s)
+                || analysis.MayHoldIndexedElement(receiver, key, s));
         }
 
         // A requirement naming a parameter: the argument's own reference, or one its object state owns (a device that

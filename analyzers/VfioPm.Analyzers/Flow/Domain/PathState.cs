@@ -8,7 +8,8 @@ namespace VfioPm.Analyzers.Flow;
 /// <summary>Where a tracked resource was taken, for messages and for the GetSync rule.</summary>
 /// <param name="Site">The acquiring operation.</param>
 /// <param name="HeldOnFailure">The acquire keeps its reference when it fails (get_sync).</param>
-internal sealed record Origin(IOperation Site, bool HeldOnFailure);
+/// <param name="Via">The last goto the path took while holding it: where a leak entered an unwind chain.</param>
+internal sealed record Origin(IOperation Site, bool HeldOnFailure, SyntaxNode? Via = null);
 
 /// <summary>A scope object (a <c>using</c>-able guard) and what its Dispose releases.</summary>
 /// <param name="IsLock">True for a memory_lock guard, false for a runtime-PM reference scope.</param>
@@ -100,6 +101,23 @@ internal sealed class PathState
 
     public PathState WithLock(ResourceKey key, LockMode mode) =>
         With(Pm, mode == LockMode.None ? Locks.Remove(key) : Locks.SetItem(key, mode), Facts, Values, Origins, Scopes);
+
+    /// <summary>This path takes the goto <paramref name="via"/>: every resource it holds entered the label there.</summary>
+    public PathState WithOriginsVia(SyntaxNode via)
+    {
+        if (Origins.IsEmpty)
+        {
+            return this;
+        }
+
+        var origins = Origins;
+        foreach (var kv in Origins)
+        {
+            origins = origins.SetItem(kv.Key, kv.Value with { Via = via });
+        }
+
+        return With(Pm, Locks, Facts, Values, origins, Scopes);
+    }
 
     public PathState WithFact(ValueKey value, ValueSet values) => With(Pm, Locks, Facts.SetItem(value, values), Values, Origins, Scopes);
 

@@ -1,0 +1,87 @@
+// kind: fixed
+// needs: contracts
+// ports: drivers/i2c/busses/i2c-imx.c i2c_imx_reg_slave() and i2c_imx_unreg_slave() — after the fix: a failed
+//        pm_runtime_resume_and_get() clears i2c_imx->slave again before returning, and unreg_slave cancels the slave
+//        timer before clearing it (no PM effect)
+// fix: "i2c: imx: Fix slave registration error path and missing timer cleanup" (Liem, 2026; [PATCH v2], Cc stable)
+// why: the controller reference is owned by i2c_imx->slave while a slave is registered (issue 12: ownership held by
+//      object state)
+namespace KernelCorpus.Cases;
+
+public sealed class I2cClient
+{
+}
+
+public abstract class I2cImxRegSlave
+{
+    public const int I2cSlaveStop = 4;
+
+    protected I2cImxRegSlave(Device adapterParent) => AdapterParent = adapterParent;
+
+    /// <summary>i2c_imx->adapter.dev.parent: the controller's platform device.</summary>
+    public Device AdapterParent { get; }
+
+    /// <summary>i2c_imx->slave: while a slave is registered, the controller is kept resumed with one reference.</summary>
+    [OwnsPmReference(nameof(AdapterParent))]
+    public I2cClient? Slave;
+
+    public int LastSlaveEvent;
+
+    public int RegSlave(I2cClient client)
+    {
+        int ret;
+
+        if (Slave != null)
+            return -Errno.EBUSY;
+
+        Slave = client;
+        LastSlaveEvent = I2cSlaveStop;
+
+        // Resume
+        ret = AdapterParent.Power.ResumeAndGet();
+        if (ret < 0)
+        {
+            Slave = null;
+            // dev_err(&i2c_imx->adapter.dev, "failed to resume i2c controller");
+            return ret;
+        }
+
+        I2cImxSlaveInit();
+
+        return 0;
+    }
+
+    public int UnregSlave(I2cClient client)
+    {
+        int ret;
+
+        if (Slave == null)
+            return -Errno.EINVAL;
+
+        // Reset slave address.
+        ImxI2cWriteReg(0, "IADR");
+
+        I2cImxResetRegs();
+        HrtimerCancel();
+        Slave = null;
+
+        // Suspend
+        ret = AdapterParent.Power.PutSync();
+        if (ret < 0)
+        {
+            // dev_err(&i2c_imx->adapter.dev, "failed to suspend i2c controller");
+        }
+
+        return ret;
+    }
+
+    /// <summary>i2c_imx_slave_init(): slave address, registers, module and interrupt enable (the controller is resumed).</summary>
+    protected abstract void I2cImxSlaveInit();
+
+    protected abstract void ImxI2cWriteReg(int value, string reg);
+
+    protected abstract void I2cImxResetRegs();
+
+    /// <summary>hrtimer_cancel(&amp;i2c_imx->slave_timer).</summary>
+    protected abstract void HrtimerCancel();
+}
