@@ -81,11 +81,13 @@ internal static class HardwareGuard
             && receiver.Type is { } type && HasMember(type, "Power") && analysis.PathOf(receiver) is { } device)
         {
             // On every path: a reference counted on the device, the caller's, or one the object's state owns.
+            // The owners are read from the owner type's attributes only for a path that holds no count (most accesses
+            // sit inside a get/put bracket and never need them).
             var key = new ResourceKey(device + ".Power");
-            var owners = StateOwners(analysis, receiver);
+            List<StateOwner>? owners = null;
             return states.Count > 0 && states.All(s =>
-                s.CountOf(key) > 0 || s.CountOf(ResourceKey.ContractCredit) > 0 || owners.Any(o => o.OwnsOn(s)) || analysis.HoldsElementReference(invocation, key, s)
-                || analysis.MayHoldIndexedElement(receiver, key, s));
+                s.CountOf(key) > 0 || s.CountOf(ResourceKey.ContractCredit) > 0 || (owners ??= StateOwners(analysis, receiver)).Any(o => o.OwnsOn(s))
+                || analysis.HoldsElementReference(invocation, key, s) || analysis.MayHoldIndexedElement(receiver, key, s));
         }
 
         // A requirement naming a parameter: the argument's own reference, or one its object state owns (a device that
