@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
@@ -18,9 +17,11 @@ internal sealed record ForEachLoop(ILocalSymbol Variable, string Collection, boo
 
     /// <summary>"cur.Pdev.Power" → "devSet.Devices[].Pdev.Power"; null for a key not under the variable.</summary>
     public ResourceKey? ElementKey(ResourceKey key) =>
-        key.Path == Variable.Name || key.Path.StartsWith(Variable.Name + ".", System.StringComparison.Ordinal)
-            ? new ResourceKey(Collection + "[]" + key.Path.Substring(Variable.Name.Length))
-            : null;
+        RootIs(key, Variable.Name) ? new ResourceKey(Collection + "[]" + key.Path.Substring(Variable.Name.Length)) : null;
+
+    /// <summary>Whether <paramref name="key"/>'s path starts with the local <paramref name="name"/> ("cur", "cur.Pdev.Power").</summary>
+    public static bool RootIs(ResourceKey key, string name) =>
+        key.Path.StartsWith(name, System.StringComparison.Ordinal) && (key.Path.Length == name.Length || key.Path[name.Length] == '.');
 }
 
 /// <summary>
@@ -41,6 +42,7 @@ internal sealed class ForEachLoops
     private Dictionary<ILocalSymbol, ForEachLoop>? _variables;
     private HashSet<(ResourceKey, bool)>? _taken;
     private Dictionary<ForEachLoop, IOperation>? _bodies;
+    private Dictionary<ForEachLoop, List<string>>? _cursors;
 
     public ForEachLoops(FlowBody body) => _body = body;
 
@@ -161,14 +163,13 @@ internal sealed class ForEachLoops
     /// </summary>
     public ResourceKey OnVariable(IOperation site, ResourceKey key, PathState state)
     {
-        var dot = key.Path.IndexOf('.');
-        var root = dot < 0 ? key.Path : key.Path.Substring(0, dot);
+        // Asked for every contract call of a body whose paths carry any value: no allocation until a marker matches.
         foreach (var kv in state.Values)
         {
-            if (kv.Key.Kind == ValueKeyKind.Marker && kv.Key.Identity is ILocalSymbol local && local.Name == root
-                && kv.Value.Kind == ValueKeyKind.Iteration && kv.Value.Identity is ILocalSymbol variable && Encloses(site, variable))
+            if (kv.Key.Kind == ValueKeyKind.Marker && kv.Value.Kind == ValueKeyKind.Iteration && kv.Key.Identity is ILocalSymbol local
+                && ForEachLoop.RootIs(key, local.Name) && kv.Value.Identity is ILocalSymbol variable && Encloses(site, variable))
             {
-                return new ResourceKey(variable.Name + key.Path.Substring(root.Length));
+                return new ResourceKey(variable.Name + key.Path.Substring(local.Name.Length));
             }
         }
 
@@ -203,16 +204,17 @@ internal sealed class ForEachLoops
             return element.Element;
         }
 
-        var dot = key.Path.IndexOf('.');
-        var root = dot < 0 ? key.Path : key.Path.Substring(0, dot);
         for (var node = call.Syntax.Parent; node is not null && node is not MemberDeclarationSyntax; node = node.Parent)
         {
-            if (node is ForEachStatementSyntax syntax && _loops!.TryGetValue(syntax, out var loop)
-                && syntax.Statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a =>
-                    a.Left is IdentifierNameSyntax { Identifier.ValueText: var target } && target == root
-                    && a.Right is IdentifierNameSyntax { Identifier.ValueText: var source } && source == loop.Variable.Name))
+            if (node is ForEachStatementSyntax syntax && _loops!.TryGetValue(syntax, out var loop) && _cursors!.TryGetValue(loop, out var cursors))
             {
-                return loop.ElementKey(new ResourceKey(loop.Variable.Name + key.Path.Substring(root.Length)));
+                foreach (var cursor in cursors)
+                {
+                    if (ForEachLoop.RootIs(key, cursor))
+                    {
+                        return loop.ElementKey(new ResourceKey(loop.Variable.Name + key.Path.Substring(cursor.Length)));
+                    }
+                }
             }
         }
 
@@ -284,6 +286,7 @@ internal sealed class ForEachLoops
         var loops = new Dictionary<SyntaxNode, ForEachLoop>();
         var variables = new Dictionary<ILocalSymbol, ForEachLoop>(SymbolEqualityComparer.Default);
         var bodies = new Dictionary<ForEachLoop, IOperation>();
+        var cursors = new Dictionary<ForEachLoop, List<string>>();
         foreach (var op in ResourceKeys.Walk(_body.Cfg.OriginalOperation))
         {
             if (op is IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation { Symbol: { } variable } } loop
@@ -296,12 +299,37 @@ internal sealed class ForEachLoops
                 loops[syntax] = info;
                 variables[variable] = info;
                 bodies[info] = loop.Body;
+                cursors[info] = CursorsOf(loop.Body, variable);
             }
         }
 
         _variables = variables;
         _bodies = bodies;
+        _cursors = cursors;
         _loops = loops;
+    }
+
+    // The locals a loop's body assigns its variable to ("cur_pm = cur"): each names the current element there.
+    private static List<string> CursorsOf(IOperation body, ILocalSymbol variable)
+    {
+        var cursors = new List<string>();
+        foreach (var op in ResourceKeys.Walk(body))
+        {
+            if (op is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target, Value: var value })
+            {
+                while (value is IConversionOperation conversion)
+                {
+                    value = conversion.Operand;
+                }
+
+                if (value is ILocalReferenceOperation source && SymbolEqualityComparer.Default.Equals(source.Local, variable) && !cursors.Contains(target.Local.Name))
+                {
+                    cursors.Add(target.Local.Name);
+                }
+            }
+        }
+
+        return cursors;
     }
 
     private string? CollectionOf(IForEachLoopOperation loop)
